@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers (see README "Architecture"): Core is pure; Import reads bytes; Store owns SQLite;
+// Report renders values computed by Core; `giaingan` wires them together.
+let package = Package(
+    name: "GiaiNgan",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "giaingan", targets: ["giaingan"]),
+        .library(name: "GiaiNganCore", targets: ["GiaiNganCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+    ],
+    targets: [
+        .target(name: "GiaiNganCore"),
+        .target(name: "GiaiNganImport", dependencies: ["GiaiNganCore"]),
+        .target(name: "GiaiNganRules", dependencies: ["GiaiNganCore", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "GiaiNganStore", dependencies: [
+            "GiaiNganCore", "GiaiNganImport",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "GiaiNganReport", dependencies: ["GiaiNganCore"]),
+        .executableTarget(name: "giaingan", dependencies: [
+            "GiaiNganCore", "GiaiNganImport", "GiaiNganRules", "GiaiNganStore", "GiaiNganReport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "GiaiNganCoreTests", dependencies: ["GiaiNganCore"]),
+        .testTarget(name: "GiaiNganImportTests", dependencies: ["GiaiNganImport"]),
+        .testTarget(name: "GiaiNganStoreTests", dependencies: ["GiaiNganStore", "GiaiNganRules"]),
+        .testTarget(name: "GiaiNganReportTests", dependencies: ["GiaiNganReport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["giaingan"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,139 @@
+/// A construction milestone that a checkpoint can require of new-start projects.
+public enum Milestone: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Hoàn thành thủ tục đầu tư.
+    case proceduresCompleted = "procedures_completed"
+    /// Khởi công.
+    case constructionStarted = "construction_started"
+}
+
+/// One dated checkpoint of a rule set: the minimum cumulative disbursement rates by `date`.
+public struct Checkpoint: Sendable, Hashable, Codable {
+    /// Short name used in reports and JSON: `Q1`…`Q4` in the built-in rules.
+    public var name: String
+    /// Entries dated on this day count toward the checkpoint.
+    public var date: CivilDate
+    /// For the province and for each investor's total.
+    public var wholePlan: Threshold
+    /// For each transitional project.
+    public var transitional: Threshold
+    /// For each new-start project.
+    public var newStart: Threshold
+    /// Milestones every new-start project must have reached by `date`.
+    public var milestones: [Milestone]
+
+    public init(name: String, date: CivilDate, wholePlan: Threshold, transitional: Threshold,
+                newStart: Threshold, milestones: [Milestone] = []) {
+        self.name = name
+        self.date = date
+        self.wholePlan = wholePlan
+        self.transitional = transitional
+        self.newStart = newStart
+        self.milestones = milestones
+    }
+
+    /// The threshold for a project of the given class.
+    public func threshold(for projectClass: ProjectClass) -> Threshold {
+        projectClass == .transitional ? transitional : newStart
+    }
+}
+
+/// The disbursement rules of one province for one plan year, as data.
+///
+/// The built-in set is Cà Mau's 2023 programme (01/CTr-UBND, footnote 4); other years and
+/// provinces are loaded from a TOML file (see `fixtures/rules/`).
+public struct RuleSet: Sendable, Hashable, Codable {
+    public var name: String
+    public var province: String
+    public var planYear: Int
+    /// The plan tranches whose plan and disbursement count toward the rates. Default: current
+    /// capital only; carried-over capital is reported apart, as Cà Mau's reports do.
+    public var countedTranches: Set<Tranche>
+    /// Sorted by date.
+    public var checkpoints: [Checkpoint]
+    /// The province's goal for the whole year (95% in Cà Mau 2023), judged at `windowEnd`.
+    public var annualGoal: Threshold
+    /// The last day the plan year's capital may be disbursed (31/01 of the next year, Law on
+    /// Public Investment 39/2019 Art. 68).
+    public var windowEnd: CivilDate
+    /// Which plan the rates divide by; informational ("allocated locally" in Cà Mau).
+    public var planBasis: String
+
+    public init(name: String, province: String, planYear: Int, countedTranches: Set<Tranche> = [.current],
+                checkpoints: [Checkpoint], annualGoal: Threshold, windowEnd: CivilDate? = nil,
+                planBasis: String = "kế hoạch vốn giao tại địa phương (locally allocated plan)") {
+        self.name = name
+        self.province = province
+        self.planYear = planYear
+        self.countedTranches = countedTranches
+        self.checkpoints = checkpoints.sorted { $0.date < $1.date }
+        self.annualGoal = annualGoal
+        self.windowEnd = windowEnd ?? CivilDate(year: planYear + 1, month: 1, day: 31)!
+        self.planBasis = planBasis
+    }
+
+    /// Problems that make a rule set unusable, each naming the key at fault.
+    public func problems() -> [String] {
+        var out: [String] = []
+        if name.isEmpty { out.append("name: must not be empty") }
+        if checkpoints.isEmpty { out.append("checkpoints: at least one checkpoint is needed") }
+        var seen = Set<String>()
+        let start = CivilDate(year: planYear, month: 1, day: 1)!
+        for (i, c) in checkpoints.enumerated() {
+            let key = "checkpoints[\(i)] (\(c.name))"
+            if c.name.isEmpty { out.append("\(key).name: must not be empty") }
+            if !seen.insert(c.name).inserted { out.append("\(key).name: \"\(c.name)\" is used twice") }
+            if c.date < start || c.date > windowEnd {
+                out.append("\(key).date: \(c.date) is outside plan year \(planYear)'s window \(start)…\(windowEnd)")
+            }
+        }
+        if windowEnd < start { out.append("window_end: \(windowEnd) is before the plan year starts") }
+        if countedTranches.isEmpty { out.append("counted_tranches: at least one tranche must be counted") }
+        return out
+    }
+
+    /// The first checkpoint strictly after `date`, if any.
+    public func nextCheckpoint(after date: CivilDate) -> Checkpoint? {
+        checkpoints.first { $0.date > date }
+    }
+
+    /// Cà Mau 2023, Action Programme 01/CTr-UBND of 19/01/2023, section C.5.2(b) and footnote (4).
+    public static let caMau2023 = RuleSet(
+        name: "Cà Mau 2023 (01/CTr-UBND, chú thích 4)",
+        province: "Cà Mau",
+        planYear: 2023,
+        checkpoints: footnote4Checkpoints(planYear: 2023),
+        annualGoal: Threshold(percent: 95))
+
+    /// Footnote (4)'s thresholds applied to another plan year, for provinces that keep them
+    /// from year to year. Used when a year has no rules file; reports say so.
+    public static func footnote4(planYear: Int) -> RuleSet {
+        if planYear == 2023 { return caMau2023 }
+        return RuleSet(
+            name: "Cà Mau 2023 thresholds applied to \(planYear) (no rules file given)",
+            province: "Cà Mau", planYear: planYear,
+            checkpoints: footnote4Checkpoints(planYear: planYear),
+            annualGoal: Threshold(percent: 95))
+    }
+
+    static func footnote4Checkpoints(planYear y: Int) -> [Checkpoint] {
+        [
+            Checkpoint(name: "Q1", date: CivilDate(year: y, month: 3, day: 31)!, wholePlan: .init(percent: 25),
+                       transitional: .init(percent: 35), newStart: .init(percent: 20),
+                       milestones: [.proceduresCompleted, .constructionStarted]),
+            Checkpoint(name: "Q2", date: CivilDate(year: y, month: 6, day: 30)!, wholePlan: .init(percent: 50),
+                       transitional: .init(percent: 60), newStart: .init(percent: 40),
+                       milestones: [.constructionStarted]),
+            Checkpoint(name: "Q3", date: CivilDate(year: y, month: 9, day: 30)!, wholePlan: .init(percent: 75),
+                       transitional: .init(percent: 80), newStart: .init(percent: 65)),
+            Checkpoint(name: "Q4", date: CivilDate(year: y + 1, month: 1, day: 31)!, wholePlan: .init(percent: 100),
+                       transitional: .init(percent: 100), newStart: .init(percent: 100)),
+        ]
+    }
+
+    /// The plan year a report as of `date` is about, by default: from February to December, the
+    /// calendar year; in January, the previous year, whose window stays open until 31/01 and whose
+    /// final checkpoint falls then. Pass the year explicitly to look at the new year in January.
+    public static func defaultPlanYear(asOf date: CivilDate) -> Int {
+        date.month == 1 ? date.year - 1 : date.year
+    }
+}
