@@ -1,0 +1,124 @@
+/// A checkpoint's status for one subject.
+public enum CheckpointStatus: String, Sendable, Hashable, Codable {
+    /// Passed (date ≤ as-of) and the threshold was reached on its date.
+    case met
+    /// Passed and the threshold was not reached on its date.
+    case missed
+    /// Ahead: projected to be met.
+    case onTrack = "on_track"
+    /// Ahead: projected to be missed.
+    case atRisk = "at_risk"
+    /// Ahead: cannot be met at any pace seen so far.
+    case offTrack = "off_track"
+    /// Ahead, beyond the next checkpoint: no projection is made.
+    case pending
+
+    init(_ risk: RiskStatus) {
+        switch risk {
+        case .onTrack: self = .onTrack
+        case .atRisk: self = .atRisk
+        case .offTrack: self = .offTrack
+        }
+    }
+
+    /// Whether the status asks for attention.
+    public var isAdverse: Bool { self == .missed || self == .atRisk || self == .offTrack }
+}
+
+/// A milestone's state at one checkpoint, for a new-start project.
+public struct MilestoneCheck: Sendable, Hashable {
+    public var milestone: Milestone
+    /// The date by which it is due (the checkpoint's date).
+    public var dueOn: CivilDate
+    /// When it was reached, if on or before the as-of date.
+    public var reachedOn: CivilDate?
+    /// Reached on or before the due date.
+    public var isOnTime: Bool { reachedOn.map { $0 <= dueOn } ?? false }
+}
+
+/// One checkpoint evaluated for one subject.
+public struct CheckpointResult: Sendable, Hashable {
+    public var checkpoint: Checkpoint
+    public var threshold: Threshold
+    public var status: CheckpointStatus
+    /// Figures on the checkpoint's own date, for a checkpoint already passed.
+    public var atCheckpoint: Position?
+    /// For the next checkpoint ahead: the early-warning figures.
+    public var risk: RiskAssessment?
+    /// For new-start projects: the milestones this checkpoint requires.
+    public var milestones: [MilestoneCheck]
+}
+
+/// The figures and checkpoint results of one subject.
+public struct SubjectResult: Sendable, Hashable {
+    /// Counted tranches at the as-of date.
+    public var position: Position
+    /// Tranches the rule set does not count (carried-over capital by default), reported apart.
+    public var uncounted: Position
+    public var checkpoints: [CheckpointResult]
+
+    public var rate: Rate? { position.rate }
+    /// The next checkpoint's risk assessment, if one lies ahead.
+    public var risk: RiskAssessment? { checkpoints.lazy.compactMap(\.risk).first }
+    /// The most recent checkpoint already passed.
+    public var lastPassed: CheckpointResult? { checkpoints.last { $0.atCheckpoint != nil } }
+}
+
+public struct ProjectResult: Sendable, Hashable {
+    public var project: Project
+    public var projectClass: ProjectClass?
+    public var result: SubjectResult
+}
+
+public struct InvestorResult: Sendable, Hashable {
+    public var investor: InvestorID
+    public var result: SubjectResult
+    public var projectCount: Int
+    /// Projects that missed the most recent checkpoint already passed.
+    public var projectsBelow: Int
+    /// Projects at risk or off track toward the next checkpoint.
+    public var projectsAtRisk: Int
+    /// The share of the investor's plan held by projects at risk or off track, in basis points.
+    public var planAtRiskBasisPoints: Int
+    /// Amount still needed toward the next checkpoint's whole-plan threshold (or, with none
+    /// ahead, the shortfall at the last one).
+    public var shortfallVND: VND
+    /// Above (true), at or below (false) the provincial average rate; nil when either has no rate.
+    public var aboveProvinceAverage: Bool?
+}
+
+public struct GroupResult: Sendable, Hashable {
+    public var projectClass: ProjectClass
+    public var projectCount: Int
+    public var result: SubjectResult
+}
+
+/// The annual goal (95% in Cà Mau 2023), judged at the end of the disbursement window.
+public struct AnnualGoalResult: Sendable, Hashable {
+    public var threshold: Threshold
+    public var date: CivilDate
+    public var status: CheckpointStatus
+    public var atDate: Position?
+    public var risk: RiskAssessment?
+}
+
+/// The whole check of one plan year at one as-of date: what every report renders.
+public struct Evaluation: Sendable {
+    public var request: EvaluationRequest
+    public var profile: SeasonalProfile
+    public var province: SubjectResult
+    public var annualGoal: AnnualGoalResult
+    public var groups: [GroupResult]
+    /// Ranked by shortfall, largest first.
+    public var investors: [InvestorResult]
+    /// Ordered by investor, then project code.
+    public var projects: [ProjectResult]
+    /// Ordered by severity, then subject.
+    public var warnings: [Warning]
+    /// The whole province's average rate: in an investor's view, the one figure from outside it.
+    public var provinceAverageRate: Rate?
+
+    public var planYear: Int { request.planYear }
+    public var asOf: CivilDate { request.asOf }
+    public var rules: RuleSet { request.rules }
+}

@@ -1,0 +1,174 @@
+/// Evaluates a plan year at an as-of date: figures, checkpoint statuses, risk and warnings.
+///
+/// ```swift
+/// let request = EvaluationRequest(planYear: 2023, asOf: CivilDate(year: 2023, month: 3, day: 31)!,
+///                                 rules: .caMau2023)
+/// let evaluation = try Evaluator.evaluate(request: request, snapshots: snapshots)
+/// evaluation.province.checkpoints[0].status   // .met or .missed
+/// ```
+public enum Evaluator {
+    /// Evaluates `snapshots` (one per project) and aggregates them per investor, class and for
+    /// the whole scope.
+    ///
+    /// - parameter provinceAverage: the provincial average rate to compare investors against;
+    ///   pass the whole province's when `snapshots` holds one investor's projects only.
+    /// - throws: `MoneyOverflowError` when a total leaves the range of Int64.
+    public static func evaluate(request: EvaluationRequest, snapshots: [ProjectSnapshot],
+                                profile: SeasonalProfile = .national, settings: RiskSettings = .init(),
+                                provinceAverage: Rate?? = nil) throws -> Evaluation {
+        let context = Context(request: request, profile: profile, settings: settings)
+
+        // MARK: Projects
+        var projects: [ProjectResult] = []
+        projects.reserveCapacity(snapshots.count)
+        for s in snapshots {
+            let threshold: (Checkpoint) -> Threshold = { cp in s.projectClass.map(cp.threshold(for:)) ?? cp.wholePlan }
+            var result = context.subject(positions: s.positions, uncounted: s.uncounted, activity: s.activity,
+                                         threshold: threshold)
+            if s.projectClass == .newStart {
+                result.checkpoints = result.checkpoints.map { cp in
+                    var cp = cp
+                    cp.milestones = cp.checkpoint.milestones.map { m in
+                        let date = m == .proceduresCompleted ? s.project.proceduresCompletedOn
+                                                             : s.project.constructionStartedOn
+                        return MilestoneCheck(milestone: m, dueOn: cp.checkpoint.date,
+                                              reachedOn: date.flatMap { $0 <= request.asOf ? $0 : nil })
+                    }
+                    return cp
+                }
+            }
+            projects.append(ProjectResult(project: s.project, projectClass: s.projectClass, result: result))
+        }
+        projects.sort { ($0.project.investor, $0.project.code) < ($1.project.investor, $1.project.code) }
+
+        // MARK: Aggregates
+        var byInvestor: [InvestorID: Aggregate] = [:]
+        var byClass: [ProjectClass: Aggregate] = [:]
+        var all = Aggregate(dates: request.dates, windows: request.windowCount)
+        for s in snapshots {
+            try byInvestor[s.project.investor, default: Aggregate(dates: request.dates, windows: request.windowCount)].add(s)
+            if let c = s.projectClass {
+                try byClass[c, default: Aggregate(dates: request.dates, windows: request.windowCount)].add(s)
+            }
+            try all.add(s)
+        }
+        let province = context.subject(positions: all.positions, uncounted: all.uncounted, activity: all.activity,
+                                       threshold: { $0.wholePlan })
+        let averageRate: Rate? = provinceAverage ?? province.rate
+
+        let groups = ProjectClass.allCases.compactMap { c -> GroupResult? in
+            guard let a = byClass[c] else { return nil }
+            return GroupResult(projectClass: c, projectCount: a.count,
+                               result: context.subject(positions: a.positions, uncounted: a.uncounted,
+                                                       activity: a.activity, threshold: { $0.threshold(for: c) }))
+        }
+
+        let projectsByInvestor = Dictionary(grouping: projects, by: { $0.project.investor })
+        var investors: [InvestorResult] = byInvestor.map { id, a in
+            let r = context.subject(positions: a.positions, uncounted: a.uncounted, activity: a.activity,
+                                    threshold: { $0.wholePlan })
+            let own = projectsByInvestor[id] ?? []
+            let below = own.filter { $0.result.lastPassed?.status == .missed }.count
+            let risky = own.filter { ($0.result.risk?.status ?? .onTrack) != .onTrack }
+            let riskyPlan = risky.reduce(Int128(0)) { $0 + Int128(max(0, $1.result.position.planVND)) }
+            let planBP = r.position.planVND > 0 ? Int(riskyPlan * 10_000 / Int128(r.position.planVND)) : 0
+            return InvestorResult(investor: id, result: r, projectCount: own.count, projectsBelow: below,
+                                  projectsAtRisk: risky.count, planAtRiskBasisPoints: planBP,
+                                  shortfallVND: context.shortfall(r), aboveProvinceAverage: above(r.rate, averageRate))
+        }
+        investors.sort { ($0.shortfallVND, $1.investor) > ($1.shortfallVND, $0.investor) }
+
+        let annual = context.annualGoal(province: all)
+        var evaluation = Evaluation(request: request, profile: profile, province: province, annualGoal: annual,
+                                    groups: groups, investors: investors, projects: projects, warnings: [],
+                                    provinceAverageRate: averageRate)
+        evaluation.warnings = WarningRules.warnings(for: evaluation)
+        return evaluation
+    }
+
+    static func above(_ rate: Rate?, _ average: Rate?) -> Bool? {
+        guard let r = rate, let a = average else { return nil }
+        return Int128(r.disbursedVND) * Int128(a.planVND) > Int128(a.disbursedVND) * Int128(r.planVND)
+    }
+
+    // MARK: - Aggregation
+
+    struct Aggregate {
+        var positions: [CivilDate: Position]
+        var uncounted = Position.zero
+        var activity: Activity
+        var count = 0
+
+        init(dates: [CivilDate], windows: Int) {
+            positions = Dictionary(uniqueKeysWithValues: dates.map { ($0, Position.zero) })
+            activity = Activity(windows: [VND](repeating: 0, count: windows))
+        }
+
+        mutating func add(_ s: ProjectSnapshot) throws {
+            for (d, p) in positions { positions[d] = try p.adding(s.positions[d] ?? .zero) }
+            uncounted = try uncounted.adding(s.uncounted)
+            activity = try activity.adding(s.activity)
+            count += 1
+        }
+    }
+
+    // MARK: - Per-subject evaluation
+
+    struct Context {
+        let request: EvaluationRequest
+        let profile: SeasonalProfile
+        let settings: RiskSettings
+
+        func subject(positions: [CivilDate: Position], uncounted: Position, activity: Activity,
+                     threshold: (Checkpoint) -> Threshold) -> SubjectResult {
+            let asOf = request.asOf
+            let now = positions[asOf] ?? .zero
+            var sawNext = false
+            let checkpoints = request.rules.checkpoints.map { cp -> CheckpointResult in
+                let t = threshold(cp)
+                if cp.date <= asOf {
+                    let at = positions[cp.date] ?? .zero
+                    let met = t.isMet(disbursedVND: at.disbursedVND, planVND: at.planVND)
+                    return CheckpointResult(checkpoint: cp, threshold: t, status: met ? .met : .missed,
+                                            atCheckpoint: at, risk: nil, milestones: [])
+                }
+                if sawNext {
+                    return CheckpointResult(checkpoint: cp, threshold: t, status: .pending, atCheckpoint: nil,
+                                            risk: nil, milestones: [])
+                }
+                sawNext = true
+                let risk = RiskAssessment.assess(now: now, activity: activity, checkpoint: cp, threshold: t,
+                                                 asOf: asOf, planYear: request.planYear, profile: profile,
+                                                 settings: settings)
+                return CheckpointResult(checkpoint: cp, threshold: t, status: CheckpointStatus(risk.status),
+                                        atCheckpoint: nil, risk: risk, milestones: [])
+            }
+            return SubjectResult(position: now, uncounted: uncounted, checkpoints: checkpoints)
+        }
+
+        /// Toward the next checkpoint, or, with none ahead, the shortfall left at the last one.
+        func shortfall(_ r: SubjectResult) -> VND {
+            if let risk = r.risk { return risk.shortfallVND }
+            guard let last = r.lastPassed, let at = last.atCheckpoint else { return 0 }
+            return max(0, last.threshold.requiredVND(planVND: at.planVND) - at.disbursedVND)
+        }
+
+        func annualGoal(province all: Aggregate) -> AnnualGoalResult {
+            let rules = request.rules
+            let asOf = request.asOf
+            if rules.windowEnd <= asOf {
+                let at = all.positions[rules.windowEnd] ?? .zero
+                let met = rules.annualGoal.isMet(disbursedVND: at.disbursedVND, planVND: at.planVND)
+                return AnnualGoalResult(threshold: rules.annualGoal, date: rules.windowEnd,
+                                        status: met ? .met : .missed, atDate: at, risk: nil)
+            }
+            let goal = Checkpoint(name: "annual", date: rules.windowEnd, wholePlan: rules.annualGoal,
+                                  transitional: rules.annualGoal, newStart: rules.annualGoal)
+            let risk = RiskAssessment.assess(now: all.positions[asOf] ?? .zero, activity: all.activity,
+                                             checkpoint: goal, threshold: rules.annualGoal, asOf: asOf,
+                                             planYear: request.planYear, profile: profile, settings: settings)
+            return AnnualGoalResult(threshold: rules.annualGoal, date: rules.windowEnd,
+                                    status: CheckpointStatus(risk.status), atDate: nil, risk: risk)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+/// Derives warnings from an evaluation. Each warning carries the figures that justify it.
+///
+/// Choices (README "Warnings"):
+/// - a missed checkpoint is warned about for the most recent checkpoint passed only; earlier
+///   misses stay visible in each subject's checkpoint list without repeating every week;
+/// - class groups get `warning` severity where projects, investors and the province get
+///   `critical`, since a class is not accountable by itself;
+/// - risk toward the next checkpoint: `off_track` is critical, `at_risk` a warning.
+enum WarningRules {
+    /// Days before a checkpoint from which a missing milestone is warned about.
+    static let milestoneLeadDays = 60
+
+    static func warnings(for e: Evaluation) -> [Warning] {
+        var out: [Warning] = []
+        let asOf = e.asOf
+
+        func thresholdWarnings(_ subject: Subject, investor: InvestorID?, result r: SubjectResult,
+                               accountable: Bool) {
+            if let last = r.lastPassed, last.status == .missed, let at = last.atCheckpoint,
+               last.checkpoint.date == e.rules.checkpoints.last(where: { $0.date <= asOf })?.date {
+                out.append(Warning(code: .checkpointMissed, severity: accountable ? .critical : .warning,
+                                   subject: subject, investor: investor, checkpointName: last.checkpoint.name,
+                                   position: at, threshold: last.threshold,
+                                   shortfallVND: max(0, last.threshold.requiredVND(planVND: at.planVND) - at.disbursedVND),
+                                   risk: nil, milestone: nil))
+            }
+            if let risk = r.risk, risk.status != .onTrack {
+                let off = risk.status == .offTrack
+                out.append(Warning(code: off ? .offTrack : .atRisk,
+                                   severity: off && accountable ? .critical : .warning,
+                                   subject: subject, investor: investor, checkpointName: risk.checkpointName,
+                                   position: r.position, threshold: risk.threshold, shortfallVND: risk.shortfallVND,
+                                   risk: risk, milestone: nil))
+            }
+            if r.position.planVND > 0 && r.position.disbursedVND > r.position.planVND {
+                out.append(Warning(code: .overPlan, severity: .warning, subject: subject, investor: investor,
+                                   checkpointName: nil, position: r.position, threshold: nil, shortfallVND: 0,
+                                   risk: nil, milestone: nil))
+            }
+        }
+
+        thresholdWarnings(.province, investor: nil, result: e.province, accountable: true)
+        for g in e.groups { thresholdWarnings(.group(g.projectClass), investor: nil, result: g.result, accountable: false) }
+        for i in e.investors {
+            thresholdWarnings(.investor(i.investor), investor: i.investor, result: i.result, accountable: true)
+            if i.result.position.planVND > 0 && i.result.position.disbursedVND <= 0 {
+                out.append(Warning(code: .zeroDisbursement, severity: .warning, subject: .investor(i.investor),
+                                   investor: i.investor, checkpointName: nil, position: i.result.position,
+                                   threshold: nil, shortfallVND: i.shortfallVND, risk: nil, milestone: nil))
+            }
+        }
+        for p in e.projects {
+            let subject = Subject.project(code: p.project.code)
+            let investor = p.project.investor
+            thresholdWarnings(subject, investor: investor, result: p.result, accountable: true)
+            if p.result.position.planVND <= 0 && p.result.position.disbursedVND != 0 {
+                out.append(Warning(code: .disbursedWithoutPlan, severity: .warning, subject: subject,
+                                   investor: investor, checkpointName: nil, position: p.result.position,
+                                   threshold: nil, shortfallVND: 0, risk: nil, milestone: nil))
+            }
+            for cp in p.result.checkpoints {
+                for m in cp.milestones where !m.isOnTime {
+                    let passed = cp.checkpoint.date <= asOf
+                    let due = !passed && asOf.days(until: cp.checkpoint.date) <= milestoneLeadDays
+                    guard passed || due else { continue }
+                    // A milestone missed at Q1 and still missing at Q2 is one problem: report it at
+                    // the latest checkpoint that requires it.
+                    let later = p.result.checkpoints.contains {
+                        $0.checkpoint.date > cp.checkpoint.date && $0.checkpoint.date <= asOf
+                            && $0.milestones.contains { $0.milestone == m.milestone }
+                    }
+                    if passed && later { continue }
+                    out.append(Warning(code: passed ? .milestoneMissed : .milestoneDue,
+                                       severity: passed ? .critical : .warning, subject: subject,
+                                       investor: investor, checkpointName: cp.checkpoint.name,
+                                       position: p.result.position, threshold: nil, shortfallVND: 0, risk: nil,
+                                       milestone: m))
+                }
+            }
+        }
+
+        let goal = e.annualGoal
+        if goal.status == .missed, let at = goal.atDate {
+            out.append(Warning(code: .annualGoalMissed, severity: .critical, subject: .province, investor: nil,
+                               checkpointName: "annual", position: at, threshold: goal.threshold,
+                               shortfallVND: max(0, goal.threshold.requiredVND(planVND: at.planVND) - at.disbursedVND),
+                               risk: nil, milestone: nil))
+        } else if let risk = goal.risk, risk.status != .onTrack,
+                  e.rules.nextCheckpoint(after: asOf)?.date == e.rules.checkpoints.last?.date {
+            out.append(Warning(code: .annualGoalAtRisk, severity: .warning, subject: .province, investor: nil,
+                               checkpointName: "annual", position: e.province.position, threshold: goal.threshold,
+                               shortfallVND: risk.shortfallVND, risk: risk, milestone: nil))
+        }
+        return out.sorted { ($0.severity, $0.subject, $0.code.rawValue) < ($1.severity, $1.subject, $1.code.rawValue) }
+    }
+}
