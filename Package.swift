@@ -30,6 +30,7 @@ let package = Package(
         ]),
         .testTarget(name: "GiaiNganCoreTests", dependencies: ["GiaiNganCore"]),
         .testTarget(name: "GiaiNganImportTests", dependencies: ["GiaiNganImport"]),
+        .testTarget(name: "GiaiNganRulesTests", dependencies: ["GiaiNganRules"]),
         .testTarget(name: "GiaiNganStoreTests", dependencies: ["GiaiNganStore", "GiaiNganRules"]),
         .testTarget(name: "GiaiNganReportTests", dependencies: ["GiaiNganReport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["giaingan"]),

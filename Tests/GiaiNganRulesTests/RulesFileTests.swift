@@ -1,0 +1,76 @@
+import XCTest
+import GiaiNganCore
+@testable import GiaiNganRules
+
+final class RulesFileTests: XCTestCase {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../fixtures/rules").standardized.path
+
+    func test_bundledCaMauFileEqualsTheBuiltInRules() throws {
+        let loaded = try RulesFile.load(path: Self.fixtures + "/camau-2023.toml")
+        XCTAssertEqual(loaded, RuleSet.caMau2023)
+    }
+
+    func test_quangNinhExampleLoads() throws {
+        let r = try RulesFile.load(path: Self.fixtures + "/quangninh-2022.toml")
+        XCTAssertEqual(r.checkpoints.map(\.name), ["H1", "Q3", "Q4"])
+        XCTAssertEqual(r.windowEnd, CivilDate(year: 2023, month: 1, day: 31))
+        XCTAssertEqual(r.annualGoal, Threshold(percent: 100))
+    }
+
+    func test_renderedRulesParseBack() throws {
+        var r = RuleSet.caMau2023
+        r.countedTranches = [.current, .carriedOver]
+        r.checkpoints[1].wholePlan = Threshold(basisPoints: 4750)
+        XCTAssertEqual(try RulesFile.parse(RulesFile.render(r)), r)
+    }
+
+    func assertProblem(_ toml: String, contains needle: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try RulesFile.parse(toml, file: "bad.toml"), file: file, line: line) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains(needle), "\(text) does not mention \(needle)", file: file, line: line)
+            XCTAssertTrue(text.contains("bad.toml"), file: file, line: line)
+        }
+    }
+
+    let header = """
+    name = "X"
+    province = "Y"
+    plan_year = 2023
+    annual_goal_percent = 95
+
+    """
+
+    func test_missingKeyIsNamed() {
+        assertProblem("name = \"X\"\nprovince = \"Y\"\nannual_goal_percent = 95\ncheckpoints = []", contains: "plan_year: required key is missing")
+    }
+
+    func test_misspeltKeyIsNamed() {
+        assertProblem(header + "[[checkpoints]]\nname = \"Q1\"\ndate = 2023-03-31\nwhole_plan_percent = 25\ntransitional_percent = 35\nnew_start_percent = 20\nnew_star_percent = 1\n",
+                      contains: "new_star_percent")
+    }
+
+    func test_percentOutOfRangeIsNamed() {
+        assertProblem(header + "[[checkpoints]]\nname = \"Q1\"\ndate = 2023-03-31\nwhole_plan_percent = 125\ntransitional_percent = 35\nnew_start_percent = 20\n",
+                      contains: "checkpoints[0].whole_plan_percent")
+    }
+
+    func test_badDateIsNamed() {
+        assertProblem(header + "[[checkpoints]]\nname = \"Q1\"\ndate = \"31/03/2023\"\nwhole_plan_percent = 25\ntransitional_percent = 35\nnew_start_percent = 20\n",
+                      contains: "checkpoints[0].date")
+    }
+
+    func test_checkpointOutsideTheWindowIsNamed() {
+        assertProblem(header + "[[checkpoints]]\nname = \"Q1\"\ndate = 2024-03-31\nwhole_plan_percent = 25\ntransitional_percent = 35\nnew_start_percent = 20\n",
+                      contains: "checkpoints[0] (Q1).date")
+    }
+
+    func test_unknownMilestoneIsNamed() {
+        assertProblem(header + "[[checkpoints]]\nname = \"Q1\"\ndate = 2023-03-31\nwhole_plan_percent = 25\ntransitional_percent = 35\nnew_start_percent = 20\nmilestones = [\"opened\"]\n",
+                      contains: "milestones")
+    }
+
+    func test_tomlSyntaxErrorGivesLine() {
+        assertProblem(header + "[[checkpoints]\n", contains: "line 5")
+    }
+}
