@@ -22,6 +22,7 @@ let package = Package(
         .target(name: "GiaiNganStore", dependencies: [
             "GiaiNganCore", "GiaiNganImport",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .target(name: "GiaiNganReport", dependencies: ["GiaiNganCore"]),
         .executableTarget(name: "giaingan", dependencies: [

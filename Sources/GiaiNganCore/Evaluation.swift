@@ -56,8 +56,24 @@ public struct SubjectResult: Sendable, Hashable {
     /// Tranches the rule set does not count (carried-over capital by default), reported apart.
     public var uncounted: Position
     public var checkpoints: [CheckpointResult]
+    /// Disbursement in 28-day windows counted back from the as-of date.
+    public var activity: Activity
 
     public var rate: Rate? { position.rate }
+
+    /// Cumulative disbursed at each 28-day window boundary from the start of the plan year to the
+    /// as-of date, oldest first: the line of a cumulative-disbursement chart.
+    public func cumulativeSeries(asOf: CivilDate, planYear: Int) -> [(date: CivilDate, disbursedVND: VND)] {
+        let start = CivilDate(year: planYear, month: 1, day: 1)!
+        var points: [(date: CivilDate, disbursedVND: VND)] = [(asOf, position.disbursedVND)]
+        var cumulative = position.disbursedVND
+        for (k, w) in activity.windows.enumerated() {
+            cumulative -= w
+            let date = asOf.adding(days: -Activity.windowDays * (k + 1))
+            points.append((max(date, start.adding(days: -1)), cumulative))
+        }
+        return points.reversed()
+    }
     /// The next checkpoint's risk assessment, if one lies ahead.
     public var risk: RiskAssessment? { checkpoints.lazy.compactMap(\.risk).first }
     /// The most recent checkpoint already passed.

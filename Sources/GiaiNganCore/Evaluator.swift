@@ -143,7 +143,7 @@ public enum Evaluator {
                 return CheckpointResult(checkpoint: cp, threshold: t, status: CheckpointStatus(risk.status),
                                         atCheckpoint: nil, risk: risk, milestones: [])
             }
-            return SubjectResult(position: now, uncounted: uncounted, checkpoints: checkpoints)
+            return SubjectResult(position: now, uncounted: uncounted, checkpoints: checkpoints, activity: activity)
         }
 
         /// Toward the next checkpoint, or, with none ahead, the shortfall left at the last one.

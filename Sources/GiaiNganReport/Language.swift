@@ -1,0 +1,113 @@
+import GiaiNganCore
+
+/// The language of a report: Vietnamese by default, English on request.
+public enum Language: String, Sendable, CaseIterable {
+    case vi, en
+
+    /// Picks the Vietnamese or the English text.
+    @inlinable public func t(_ vi: String, _ en: String) -> String { self == .vi ? vi : en }
+}
+
+/// Number, money and date formatting for reports: exact, and never contradicting a status.
+public enum Format {
+    /// Whole VND with thousands grouped: `1.234.567.890` (vi) or `1,234,567,890` (en).
+    public static func vnd(_ amount: VND, _ lang: Language) -> String {
+        grouped(amount, separator: lang == .vi ? "." : ",")
+    }
+
+    /// Groups thousands of an integer with `separator`.
+    public static func grouped(_ amount: Int64, separator: String) -> String {
+        let negative = amount < 0
+        let digits = Array(String(amount.magnitude))
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += separator }
+            out.append(c)
+        }
+        return negative ? "-" + out : out
+    }
+
+    /// Billions of VND with two decimals, rounded half away from zero: `1,23 tỷ` / `1.23 bn`.
+    /// For reading; every table also carries the exact VND figure where it is the point.
+    public static func billions(_ amount: VND, _ lang: Language, unit: Bool = true) -> String {
+        let scaled = (Int128(amount) * 100 + (amount >= 0 ? 500_000_000 : -500_000_000)) / 1_000_000_000
+        let negative = scaled < 0
+        let m = negative ? -scaled : scaled
+        let whole = Int64(m / 100), frac = Int(m % 100)
+        let text = grouped(whole, separator: lang == .vi ? "." : ",") + (lang == .vi ? "," : ".")
+            + (frac < 10 ? "0\(frac)" : "\(frac)")
+        return (negative ? "-" : "") + text + (unit ? lang.t(" tỷ", " bn") : "")
+    }
+
+    /// A rate as a percentage with two decimals, rounded down: `34,99%`; `—` without a plan.
+    public static func percent(_ rate: Rate?, _ lang: Language) -> String {
+        guard let rate else { return "—" }
+        return rate.percentText(digits: 2, separator: lang == .vi ? "," : ".") + "%"
+    }
+
+    public static func threshold(_ t: Threshold, _ lang: Language) -> String {
+        t.percentText(separator: lang == .vi ? "," : ".") + "%"
+    }
+
+    public static func date(_ d: CivilDate, _ lang: Language) -> String {
+        lang == .vi ? d.vietnamese : d.description
+    }
+
+    /// The display width of a string in a terminal (one column per character).
+    public static func width(_ s: String) -> Int { s.count }
+
+    public static func pad(_ s: String, _ width: Int, right: Bool = false) -> String {
+        let w = Format.width(s)
+        guard w < width else { return s }
+        let fill = String(repeating: " ", count: width - w)
+        return right ? fill + s : s + fill
+    }
+}
+
+/// Words for statuses, classes and codes.
+public enum Words {
+    public static func status(_ s: CheckpointStatus, _ lang: Language) -> String {
+        switch s {
+        case .met: return lang.t("đạt", "met")
+        case .missed: return lang.t("không đạt", "missed")
+        case .onTrack: return lang.t("đúng tiến độ", "on track")
+        case .atRisk: return lang.t("có nguy cơ", "at risk")
+        case .offTrack: return lang.t("chệch hướng", "off track")
+        case .pending: return lang.t("chưa đến hạn", "pending")
+        }
+    }
+
+    public static func projectClass(_ c: ProjectClass?, _ lang: Language) -> String {
+        switch c {
+        case .transitional: return lang.t("chuyển tiếp", "transitional")
+        case .newStart: return lang.t("khởi công mới", "new start")
+        case nil: return lang.t("chưa có kế hoạch", "no plan")
+        }
+    }
+
+    public static func severity(_ s: Severity, _ lang: Language) -> String {
+        switch s {
+        case .critical: return lang.t("NGHIÊM TRỌNG", "CRITICAL")
+        case .warning: return lang.t("CẢNH BÁO", "WARNING")
+        case .info: return lang.t("THÔNG TIN", "INFO")
+        }
+    }
+
+    public static func milestone(_ m: Milestone, _ lang: Language) -> String {
+        switch m {
+        case .proceduresCompleted: return lang.t("hoàn thành thủ tục đầu tư", "investment procedures completed")
+        case .constructionStarted: return lang.t("khởi công", "construction started")
+        }
+    }
+
+    public static func subject(_ s: Subject, _ lang: Language, names: [String: String] = [:]) -> String {
+        switch s {
+        case .province: return lang.t("Toàn tỉnh", "Province")
+        case .group(let c): return lang.t("Nhóm ", "Class: ") + projectClass(c, lang)
+        case .investor(let i): return i.name
+        case .project(let code):
+            if let n = names[code], !n.isEmpty { return "\(code) \(n)" }
+            return code
+        }
+    }
+}

@@ -1,0 +1,185 @@
+import GiaiNganCore
+import GRDB
+
+extension Store {
+    /// The snapshots the core evaluates, computed by SQL aggregation.
+    ///
+    /// One index range scan of the plan year's ledger entries, grouped by project and tranche,
+    /// with one conditional sum per date the core needs (the as-of date, every checkpoint passed,
+    /// the window end, and the 28-day window boundaries counted back from the as-of date). No
+    /// entry is loaded into memory; the result has one row per project and tranche.
+    ///
+    /// - parameter investor: restrict to one investor's projects (the investor view).
+    public func snapshots(for request: EvaluationRequest, investor: InvestorID? = nil) throws -> [ProjectSnapshot] {
+        try read { db in try Store.snapshots(db, request: request, investor: investor) }
+    }
+
+    static func snapshots(_ db: Database, request: EvaluationRequest, investor: InvestorID?) throws -> [ProjectSnapshot] {
+        let asOf = request.asOf
+        let positionDates = request.dates
+        let windowCount = request.windowCount
+        // Cumulative sums at each window boundary: boundary k is asOf − 28k (k = 0…windowCount).
+        let boundaries = (0...windowCount).map { asOf.adding(days: -Activity.windowDays * $0) }
+        let counted = request.rules.countedTranches
+
+        var investorFilter = ""
+        var investorArgs: [any DatabaseValueConvertible] = []
+        if let investor {
+            investorFilter = " AND project_id IN (SELECT p.id FROM project p JOIN investor i ON i.id = p.investor_id WHERE i.name = ?)"
+            investorArgs = [investor.name]
+        }
+
+        // Registry.
+        var registry: [Int64: Project] = [:]
+        do {
+            var sql = """
+                SELECT p.id, p.code, p.name, i.name, p.district, p.procedures_completed_on, p.construction_started_on
+                FROM project p JOIN investor i ON i.id = p.investor_id
+                """
+            var args: [any DatabaseValueConvertible] = []
+            if let investor { sql += " WHERE i.name = ?"; args = [investor.name] }
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args))
+            while let r = try rows.next() {
+                let proc: Int64? = r[5], start: Int64? = r[6]
+                registry[r[0]] = Project(code: r[1], name: r[2], investor: InvestorID(r[3] as String), district: r[4],
+                                         proceduresCompletedOn: proc.map { CivilDate(dayNumber: Int($0)) },
+                                         constructionStartedOn: start.map { CivilDate(dayNumber: Int($0)) })
+            }
+        }
+
+        struct Accumulator {
+            var positions: [CivilDate: Position] = [:]
+            var uncounted = Position.zero
+            var windows: [VND] = []
+            var projectClass: ProjectClass?
+        }
+        var acc: [Int64: Accumulator] = [:]
+
+        // Class: the class of the latest plan line of the year.
+        do {
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT project_id, class FROM plan_line WHERE plan_year = ?\(investorFilter)
+                ORDER BY project_id, effective_on, id
+                """, arguments: StatementArguments([request.planYear] + investorArgs))
+            while let r = try rows.next() {
+                acc[r[0], default: Accumulator()].projectClass = ProjectClass(rawValue: r[1])
+            }
+        }
+
+        // Plan at each position date.
+        do {
+            let cols = positionDates.map { _ in "SUM(CASE WHEN effective_on <= ? THEN amount ELSE 0 END)" }.joined(separator: ", ")
+            let args: [any DatabaseValueConvertible] = positionDates.map { $0.dayNumber } + [request.planYear] + investorArgs
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT project_id, tranche, \(cols) FROM plan_line
+                WHERE plan_year = ?\(investorFilter) GROUP BY project_id, tranche
+                """, arguments: StatementArguments(args))
+            while let r = try rows.next() {
+                let id: Int64 = r[0]
+                let tranche = Tranche(storeCode: r[1])
+                var a = acc[id, default: Accumulator()]
+                for (i, d) in positionDates.enumerated() {
+                    let amount: Int64 = r[2 + i] ?? 0
+                    if counted.contains(tranche) {
+                        a.positions[d, default: .zero].planVND += amount
+                    } else if d == asOf {
+                        a.uncounted.planVND += amount
+                    }
+                }
+                acc[id] = a
+            }
+        }
+
+        // Ledger: disbursed and advances at each position date; disbursed at each window boundary.
+        do {
+            var cols: [String] = []
+            var args: [any DatabaseValueConvertible] = []
+            for d in positionDates {
+                cols.append("SUM(CASE WHEN date <= ? THEN disbursed_delta ELSE 0 END)")
+                cols.append("SUM(CASE WHEN date <= ? THEN advance_delta ELSE 0 END)")
+                args += [d.dayNumber, d.dayNumber]
+            }
+            for b in boundaries {
+                cols.append("SUM(CASE WHEN date <= ? THEN disbursed_delta ELSE 0 END)")
+                args.append(b.dayNumber)
+            }
+            args += [request.planYear, asOf.dayNumber] + investorArgs
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT project_id, tranche, \(cols.joined(separator: ", ")) FROM ledger_entry
+                WHERE plan_year = ? AND date <= ?\(investorFilter) GROUP BY project_id, tranche
+                """, arguments: StatementArguments(args))
+            while let r = try rows.next() {
+                let id: Int64 = r[0]
+                let tranche = Tranche(storeCode: r[1])
+                var a = acc[id, default: Accumulator()]
+                var col = 2
+                for d in positionDates {
+                    let disbursed: Int64 = r[col] ?? 0, advance: Int64 = r[col + 1] ?? 0
+                    col += 2
+                    if counted.contains(tranche) {
+                        var p = a.positions[d, default: .zero]
+                        p.disbursedVND += disbursed
+                        p.outstandingAdvanceVND += advance
+                        a.positions[d] = p
+                    } else if d == asOf {
+                        a.uncounted.disbursedVND += disbursed
+                        a.uncounted.outstandingAdvanceVND += advance
+                    }
+                }
+                if counted.contains(tranche) {
+                    let cumulative: [Int64] = (0...windowCount).map { r[col + $0] ?? 0 }
+                    if a.windows.isEmpty { a.windows = [VND](repeating: 0, count: windowCount) }
+                    for k in 0..<windowCount { a.windows[k] += cumulative[k] - cumulative[k + 1] }
+                }
+                acc[id] = a
+            }
+        }
+
+        var out: [ProjectSnapshot] = []
+        out.reserveCapacity(acc.count)
+        for (id, a) in acc {
+            guard let project = registry[id] else { continue }
+            var positions = a.positions
+            for d in positionDates where positions[d] == nil { positions[d] = .zero }
+            out.append(ProjectSnapshot(project: project, projectClass: a.projectClass, positions: positions,
+                                       uncounted: a.uncounted,
+                                       activity: Activity(windows: a.windows.isEmpty ? [VND](repeating: 0, count: windowCount) : a.windows)))
+        }
+        out.sort { $0.project.code < $1.project.code }
+        return out
+    }
+
+    /// Past plan years' province curves, to learn the seasonal profile: cumulative disbursement
+    /// (counted tranches) at each month end of each year's window, for plan years before `planYear`
+    /// whose window has closed by `asOf`.
+    public func yearCurves(before planYear: Int, asOf: CivilDate, tranches: Set<Tranche>) throws -> [SeasonalProfile.YearCurve] {
+        try read { db in
+            let codes = tranches.map(\.storeCode)
+            let placeholders = codes.map { _ in "?" }.joined(separator: ", ")
+            let years = try Int.fetchAll(db, sql: "SELECT DISTINCT plan_year FROM ledger_entry WHERE plan_year < ? ORDER BY plan_year",
+                                         arguments: [planYear])
+            var curves: [SeasonalProfile.YearCurve] = []
+            for year in years {
+                let windowEnd = CivilDate(year: year + 1, month: 1, day: 31)!
+                guard windowEnd <= asOf else { continue }
+                var monthEnds: [CivilDate] = (1...12).map { CivilDate(year: year, month: $0, day: 1)!.endOfMonth }
+                monthEnds.append(windowEnd)
+                let cols = monthEnds.map { _ in "SUM(CASE WHEN date <= ? THEN disbursed_delta ELSE 0 END)" }.joined(separator: ", ")
+                let args: [any DatabaseValueConvertible] = monthEnds.map(\.dayNumber) + [year] + codes
+                guard let row = try Row.fetchOne(db, sql: """
+                    SELECT \(cols) FROM ledger_entry WHERE plan_year = ? AND tranche IN (\(placeholders))
+                    """, arguments: StatementArguments(args)) else { continue }
+                let values: [Int64] = (0..<monthEnds.count).map { row[$0] ?? 0 }
+                curves.append(.init(planYear: year, points: zip(monthEnds, values).map { ($0, $1) }, finalVND: values.last ?? 0))
+            }
+            return curves
+        }
+    }
+
+    /// The seasonal profile for `planYear`: learned from earlier years in the database, or the
+    /// national shape when there are none.
+    public func seasonalProfile(for request: EvaluationRequest) throws -> SeasonalProfile {
+        SeasonalProfile.learn(from: try yearCurves(before: request.planYear, asOf: request.asOf,
+                                                   tranches: request.rules.countedTranches))
+    }
+}

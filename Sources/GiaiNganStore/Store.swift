@@ -1,0 +1,231 @@
+import Foundation
+import GiaiNganCore
+import GRDB
+
+/// Errors of the store, each with a message a user can act on.
+public enum StoreError: Error, CustomStringConvertible, Sendable {
+    case io(String)
+    case busy(String)
+    case invalid(String)
+    case notFound(String)
+
+    public var description: String {
+        switch self {
+        case .io(let m), .invalid(let m), .notFound(let m): return m
+        case .busy(let m): return m
+        }
+    }
+}
+
+/// The SQLite database that holds projects, plans, the treasury ledger, import history and runs.
+///
+/// One file, WAL journal (readers never block an import, an import never blocks readers),
+/// foreign keys on, schema created by versioned migrations. Writers wait up to
+/// `busyTimeoutSeconds` for one another before a clear "busy" error.
+///
+/// ```swift
+/// let store = try Store(path: "giaingan.sqlite")
+/// let snapshots = try store.snapshots(for: request)
+/// ```
+public final class Store: @unchecked Sendable {
+    /// The database file name used when neither `--db` nor `GIAINGAN_DB` is given.
+    public static let defaultFileName = "giaingan.sqlite"
+    public static let busyTimeoutSeconds: Double = 30
+
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (and creates or migrates) the database at `path`.
+    /// - parameter readOnly: open without writing: fails when the file does not exist.
+    public init(path: String, readOnly: Bool = false) throws {
+        self.path = path
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(Store.busyTimeoutSeconds)
+        config.readonly = readOnly
+        config.label = "giaingan"
+        if readOnly && !FileManager.default.fileExists(atPath: path) {
+            throw StoreError.notFound("no database at \(path): import files first (giaingan import …) or pass --db PATH")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            if !readOnly {
+                try Store.migrator.migrate(pool)
+            } else {
+                let pending = try pool.read { try Store.migrator.hasCompletedMigrations($0) }
+                if !pending {
+                    throw StoreError.invalid("the database at \(path) was made by another version of GiaiNgan: open it once for writing (any import) to migrate it")
+                }
+            }
+        } catch let e as StoreError {
+            throw e
+        } catch let e as DatabaseError {
+            throw Store.translate(e, path: path)
+        }
+    }
+
+    /// Turns SQLite errors a user can meet into plain messages.
+    static func translate(_ e: DatabaseError, path: String) -> StoreError {
+        switch e.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return .busy("the database \(path) is busy: another import or weekly run is writing it and did not finish within \(Int(busyTimeoutSeconds)) s; try again when it has finished")
+        case .SQLITE_NOTADB:
+            return .invalid("\(path) is not a GiaiNgan database (not SQLite)")
+        case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM:
+            return .io("cannot open \(path) for writing: \(e.message ?? "\(e.resultCode)")")
+        case .SQLITE_FULL:
+            return .io("the disk is full while writing \(path); nothing was written")
+        default:
+            return .invalid("database error in \(path): \(e.message ?? "\(e.resultCode)")")
+        }
+    }
+
+    /// Runs `body` in a write transaction, translating SQLite errors.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch let e as DatabaseError {
+            throw Store.translate(e, path: path)
+        }
+    }
+
+    /// Runs `body` in a read transaction (a consistent snapshot), translating SQLite errors.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch let e as DatabaseError {
+            throw Store.translate(e, path: path)
+        }
+    }
+
+    // MARK: - Schema
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1: registry, plan, ledger, imports") { db in
+            try db.execute(sql: """
+                CREATE TABLE investor (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    successor_id INTEGER REFERENCES investor(id)
+                );
+                CREATE TABLE import (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    file_name TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    imported_at TEXT NOT NULL,
+                    unit TEXT NOT NULL,
+                    rows_read INTEGER NOT NULL,
+                    rows_added INTEGER NOT NULL,
+                    rows_present INTEGER NOT NULL,
+                    rows_updated INTEGER NOT NULL,
+                    notes TEXT NOT NULL DEFAULT ''
+                );
+                CREATE UNIQUE INDEX import_by_content ON import(kind, sha256);
+                CREATE TABLE project (
+                    id INTEGER PRIMARY KEY,
+                    code TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    investor_id INTEGER NOT NULL REFERENCES investor(id),
+                    district TEXT,
+                    procedures_completed_on INTEGER,
+                    construction_started_on INTEGER,
+                    import_id INTEGER NOT NULL REFERENCES import(id)
+                );
+                CREATE INDEX project_by_investor ON project(investor_id);
+                CREATE TABLE investor_change (
+                    id INTEGER PRIMARY KEY,
+                    project_id INTEGER NOT NULL REFERENCES project(id),
+                    old_investor_id INTEGER NOT NULL REFERENCES investor(id),
+                    new_investor_id INTEGER NOT NULL REFERENCES investor(id),
+                    changed_on INTEGER NOT NULL,
+                    import_id INTEGER NOT NULL REFERENCES import(id)
+                );
+                CREATE TABLE plan_line (
+                    id INTEGER PRIMARY KEY,
+                    project_id INTEGER NOT NULL REFERENCES project(id),
+                    plan_year INTEGER NOT NULL,
+                    class TEXT NOT NULL CHECK (class IN ('transitional', 'new_start')),
+                    tranche INTEGER NOT NULL CHECK (tranche IN (0, 1)),
+                    fund_source TEXT NOT NULL DEFAULT '',
+                    amount INTEGER NOT NULL,
+                    effective_on INTEGER NOT NULL,
+                    decision_ref TEXT NOT NULL DEFAULT '',
+                    occurrence INTEGER NOT NULL,
+                    import_id INTEGER NOT NULL REFERENCES import(id),
+                    source_line INTEGER NOT NULL
+                );
+                CREATE UNIQUE INDEX plan_line_identity ON plan_line(project_id, plan_year, tranche, effective_on,
+                    decision_ref, amount, class, fund_source, occurrence);
+                CREATE INDEX plan_line_by_year ON plan_line(plan_year, project_id, tranche, effective_on, amount);
+                CREATE TABLE ledger_entry (
+                    id INTEGER PRIMARY KEY,
+                    txn_id TEXT NOT NULL UNIQUE,
+                    project_id INTEGER NOT NULL REFERENCES project(id),
+                    plan_year INTEGER NOT NULL,
+                    tranche INTEGER NOT NULL CHECK (tranche IN (0, 1)),
+                    fund_source TEXT NOT NULL DEFAULT '',
+                    date INTEGER NOT NULL,
+                    type INTEGER NOT NULL CHECK (type BETWEEN 0 AND 3),
+                    amount INTEGER NOT NULL CHECK (amount > 0),
+                    disbursed_delta INTEGER NOT NULL,
+                    advance_delta INTEGER NOT NULL,
+                    note TEXT,
+                    import_id INTEGER NOT NULL REFERENCES import(id),
+                    source_line INTEGER NOT NULL
+                );
+                -- Covers the as-of sums: one index range scan per plan year, grouped by project.
+                CREATE INDEX ledger_as_of ON ledger_entry(plan_year, project_id, tranche, date, disbursed_delta, advance_delta);
+                """)
+        }
+        m.registerMigration("v2: stored check runs") { db in
+            try db.execute(sql: """
+                CREATE TABLE run (
+                    id INTEGER PRIMARY KEY,
+                    plan_year INTEGER NOT NULL,
+                    as_of INTEGER NOT NULL,
+                    rules_name TEXT NOT NULL,
+                    rules_toml TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    report_json TEXT NOT NULL
+                );
+                CREATE INDEX run_by_year ON run(plan_year, as_of, id);
+                CREATE TABLE run_warning (
+                    run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                    warning_key TEXT NOT NULL,
+                    code TEXT NOT NULL,
+                    severity TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    investor TEXT,
+                    body_json TEXT NOT NULL,
+                    PRIMARY KEY (run_id, warning_key)
+                );
+                """)
+        }
+        return m
+    }
+}
+
+// MARK: - Encodings shared by the store's SQL
+
+extension Tranche {
+    var storeCode: Int64 { self == .current ? 0 : 1 }
+    init(storeCode: Int64) { self = storeCode == 0 ? .current : .carriedOver }
+}
+
+extension EntryType {
+    var storeCode: Int64 {
+        switch self { case .advance: 0; case .payment: 1; case .advanceRecovery: 2; case .refund: 3 }
+    }
+    init(storeCode: Int64) {
+        switch storeCode { case 0: self = .advance; case 1: self = .payment; case 2: self = .advanceRecovery; default: self = .refund }
+    }
+}
