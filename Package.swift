@@ -25,8 +25,12 @@ let package = Package(
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .target(name: "GiaiNganReport", dependencies: ["GiaiNganCore"]),
-        .executableTarget(name: "giaingan", dependencies: [
+        // Application services shared by the commands (check pipeline, weekly run, per-investor files).
+        .target(name: "GiaiNganApp", dependencies: [
             "GiaiNganCore", "GiaiNganImport", "GiaiNganRules", "GiaiNganStore", "GiaiNganReport",
+        ]),
+        .executableTarget(name: "giaingan", dependencies: [
+            "GiaiNganCore", "GiaiNganImport", "GiaiNganRules", "GiaiNganStore", "GiaiNganReport", "GiaiNganApp",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "GiaiNganCoreTests", dependencies: ["GiaiNganCore"]),

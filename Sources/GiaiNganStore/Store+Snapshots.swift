@@ -183,3 +183,17 @@ extension Store {
                                                    tranches: request.rules.countedTranches))
     }
 }
+
+extension Store {
+    /// Every investor's name, sorted.
+    public func investorNames() throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT name FROM investor ORDER BY name") }
+    }
+
+    /// The plan years that have plan lines or ledger entries.
+    public func planYears() throws -> [Int] {
+        try read { db in
+            try Int.fetchAll(db, sql: "SELECT plan_year FROM plan_line UNION SELECT DISTINCT plan_year FROM ledger_entry ORDER BY 1")
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import GiaiNganCore
+import GiaiNganRules
+import GiaiNganStore
+
+/// A problem with what the user asked for (exit status 2), with a message that says what to do.
+public struct UsageProblem: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ message: String) { description = message }
+}
+
+/// The check pipeline every command shares: rules → snapshots (SQL) → evaluation (core).
+public enum CheckService {
+    /// The rule set and plan year for a check.
+    ///
+    /// With `--rules FILE`, the file's plan year is used unless `--year` is given, and they must
+    /// agree. Without it, the built-in Cà Mau footnote (4) rules are used for the year (for years
+    /// other than 2023 the report's rules name says so).
+    public static func rules(path: String?, year: Int?, asOf: CivilDate) throws -> RuleSet {
+        if let path {
+            let rules = try RulesFile.load(path: path)
+            if let year, year != rules.planYear {
+                throw UsageProblem("--year \(year) does not match the rules file \(path), which is for plan year \(rules.planYear)")
+            }
+            return rules
+        }
+        return RuleSet.footnote4(planYear: year ?? RuleSet.defaultPlanYear(asOf: asOf))
+    }
+
+    /// Evaluates the province, and when `investor` is given, that investor's own view (only its
+    /// projects, with the provincial average rate as the one outside figure).
+    public static func evaluate(store: Store, rules: RuleSet, asOf: CivilDate,
+                                investor: InvestorID? = nil) throws -> (province: Evaluation, view: Evaluation) {
+        let request = EvaluationRequest(planYear: rules.planYear, asOf: asOf, rules: rules)
+        let profile = try store.seasonalProfile(for: request)
+        let all = try store.snapshots(for: request)
+        let province = try Evaluator.evaluate(request: request, snapshots: all, profile: profile)
+        guard let investor else { return (province, province) }
+        let own = all.filter { $0.project.investor == investor }
+        let view = try Evaluator.evaluate(request: request, snapshots: own, profile: profile,
+                                          provinceAverage: .some(province.province.rate))
+        return (province, view)
+    }
+
+    /// Finds the investor a person typed: exact after NFC normalisation, else a unique match
+    /// ignoring case and diacritics; otherwise an error listing close matches.
+    public static func matchInvestor(_ typed: String, among names: [String]) throws -> InvestorID {
+        let wanted = InvestorID(typed)
+        if names.contains(wanted.name) { return wanted }
+        let key = NormalizedText.searchKey(typed)
+        let loose = names.filter { NormalizedText.searchKey($0) == key }
+        if loose.count == 1 { return InvestorID(loose[0]) }
+        let close = names.filter { NormalizedText.searchKey($0).contains(key) || key.contains(NormalizedText.searchKey($0)) }
+            + names.sorted { distance(NormalizedText.searchKey($0), key) < distance(NormalizedText.searchKey($1), key) }.prefix(3)
+        var seen = Set<String>()
+        let suggestions = close.filter { seen.insert($0).inserted }.prefix(5)
+        var message = "no investor named \"\(wanted.name)\""
+        if !suggestions.isEmpty {
+            message += "; close matches:\n" + suggestions.map { "  \($0)" }.joined(separator: "\n")
+        }
+        throw UsageProblem(message)
+    }
+
+    /// Levenshtein distance over characters, for suggestions.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + [Int](repeating: 0, count: b.count)
+            for j in 1...max(1, b.count) where j <= b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+
+    /// A file name for an investor's own report: ASCII, no path separators, never empty.
+    public static func fileSlug(_ investor: InvestorID) -> String {
+        let folded = NormalizedText.searchKey(investor.name)
+        var out = ""
+        var dash = false
+        for u in folded.unicodeScalars {
+            if (u >= "a" && u <= "z") || (u >= "0" && u <= "9") || (u >= "A" && u <= "Z") {
+                out.unicodeScalars.append(u)
+                dash = false
+            } else if !dash && !out.isEmpty {
+                out += "-"
+                dash = true
+            }
+        }
+        while out.hasSuffix("-") { out.removeLast() }
+        if out.count > 80 { out = String(out.prefix(80)) }
+        return out.isEmpty ? "investor" : out.lowercased()
+    }
+}

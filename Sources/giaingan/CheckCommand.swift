@@ -1,0 +1,148 @@
+import ArgumentParser
+import Foundation
+import GiaiNganApp
+import GiaiNganCore
+import GiaiNganReport
+import GiaiNganStore
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check projects, investors, classes and the province against the checkpoints.",
+        discussion: """
+        Shows plan, disbursed and rate as of a date; for every checkpoint passed, met or missed on its own
+        date; for the next one, on track, at risk or off track, with the amount still needed, days left and
+        recent pace; and warnings grouped by severity, each with its figures.
+
+        Formats: text (a report to read, Vietnamese unless --lang en), json (for scripts: see README
+        "JSON output"), csv (one row per project, opens in Excel), md, html (one self-contained page).
+        --investor NAME restricts everything to that investor's projects; only the provincial average rate
+        comes from outside.
+
+        Exit status: 0 when no warning reaches --fail-on (default critical), 1 when one does, 2 on bad usage
+        or bad input. Reports go to standard output, errors to standard error.
+
+        Examples:
+          giaingan check --as-of 2023-09-15
+          giaingan check --as-of 2023-09-15 --format html > bao-cao.html
+          giaingan check --investor "UBND huyện Năm Căn" --lang en
+          giaingan check --format json --fail-on warning | jq .province
+        """)
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var period: PeriodOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: ArgumentHelp("Show only this investor's projects (chủ đầu tư).", valueName: "NAME"))
+    var investor: String?
+
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp("Exit 1 when a warning of this severity or worse exists: critical, warning or never."))
+    var failOn: FailOn = .critical
+
+    func run() throws {
+        let store = try openExisting(database)
+        let rules = try period.ruleSet()
+        var scope = ReportScope.province
+        var investorID: InvestorID?
+        if let investor {
+            let id = try CheckService.matchInvestor(investor, among: try store.investorNames())
+            investorID = id
+            scope = .investor(id)
+        }
+        let result = try CheckService.evaluate(store: store, rules: rules, asOf: period.asOf, investor: investorID)
+        writeStdout(output.format.render(result.view, lang: output.lang, scope: scope))
+        if failOn.isReached(by: result.view.warnings) { throw ExitCode(1) }
+    }
+}
+
+/// Opens the database for reading reports; a missing file is a clear error, not a new empty database.
+func openExisting(_ database: DatabaseOptions) throws -> Store {
+    guard FileManager.default.fileExists(atPath: database.path) else {
+        throw CommandError("no database at \(database.path): import files first (giaingan import …), pass --db PATH, or try `giaingan demo`")
+    }
+    return try database.open()
+}
+
+struct Investors: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rank every investor by shortfall, against the provincial average.",
+        discussion: """
+        One line per investor (chủ đầu tư): plan, disbursed, rate, above or below the provincial average,
+        projects below their threshold at the last checkpoint, projects at risk toward the next one, and
+        the amount still needed — the way DPI reports are written ("10 of 17 investors are above the
+        provincial average"). Investors at 0% are named.
+        """)
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var period: PeriodOptions
+
+    @Option(help: ArgumentHelp("Report language: vi or en.", valueName: "LANG"))
+    var lang: Language = .vi
+
+    @Flag(help: "JSON instead of a table (the `investors` array of `check --format json`).")
+    var json = false
+
+    func run() throws {
+        let store = try openExisting(database)
+        let e = try CheckService.evaluate(store: store, rules: try period.ruleSet(), asOf: period.asOf).province
+        if json {
+            let full = JSONReport.value(e, lang: lang, scope: .province)
+            if case .object(let pairs) = full, let investors = pairs.first(where: { $0.0 == "investors" })?.1 {
+                writeStdout(investors.serialized())
+            }
+            return
+        }
+        writeStdout(InvestorRanking.render(e, lang: lang))
+    }
+}
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write one report file per investor, for sending out.",
+        discussion: """
+        Each file holds only that investor's projects, figures and warnings, plus the provincial average
+        rate. File names are the investor's name in plain ASCII (ban-qlda-tinh.html).
+
+        Example:
+          giaingan report --per-investor out/2023-09-15 --format html --as-of 2023-09-15
+        """)
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var period: PeriodOptions
+
+    @Option(name: .customLong("per-investor"), help: ArgumentHelp("The folder to write one file per investor into (created if needed).", valueName: "DIR"))
+    var directory: String
+
+    @Option(help: ArgumentHelp("Output format: text, json, csv, md or html.", valueName: "FORMAT"))
+    var format: ReportFormat = .html
+
+    @Option(help: ArgumentHelp("Report language: vi or en.", valueName: "LANG"))
+    var lang: Language = .vi
+
+    func run() throws {
+        let store = try openExisting(database)
+        let written = try PerInvestorReports.write(store: store, rules: try period.ruleSet(), asOf: period.asOf,
+                                                   directory: directory, format: format, lang: lang)
+        for w in written { print(w) }
+        printErr("\(written.count) files written to \(directory)")
+    }
+}
+
+struct Imports: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the import history: files, SHA-256, rows added and already present.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let store = try openExisting(database)
+        let records = try store.importHistory()
+        if records.isEmpty { print("no imports yet"); return }
+        var t = TextTable(headers: ["#", "kind", "file", "imported at (UTC)", "rows", "added", "present", "updated", "sha256"],
+                          aligns: [.right, .left, .left, .left, .right, .right, .right, .right, .left], maxWidth: 40)
+        for r in records {
+            t.add(["\(r.id)", r.kind, r.fileName, r.importedAt, "\(r.rowsRead)", "\(r.rowsAdded)", "\(r.rowsPresent)",
+                   "\(r.rowsUpdated)", String(r.sha256.prefix(16))])
+        }
+        writeStdout(t.render(indent: ""))
+    }
+}

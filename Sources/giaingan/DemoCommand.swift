@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import GiaiNganApp
+import GiaiNganCore
+import GiaiNganImport
+import GiaiNganReport
+import GiaiNganStore
+
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the main job on the bundled fictional province and print the report.",
+        discussion: """
+        Imports fixtures/province (48 projects, 12 investors, the 2022 and 2023 plans and treasury ledgers)
+        into a temporary database, checks it as of 15/09/2023 — two weeks before Q3 — and prints the report.
+        Nothing is written outside the temporary folder. Try --lang en, --format html, or --as-of 2023-03-15.
+        """)
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Check as of this date.", valueName: "DATE"))
+    var asOfText = "2023-09-15"
+
+    @Option(help: ArgumentHelp("Output format: text, json, csv, md or html.", valueName: "FORMAT"))
+    var format: ReportFormat = .text
+
+    @Option(help: ArgumentHelp("Report language: vi or en.", valueName: "LANG"))
+    var lang: Language = .vi
+
+    @Option(help: ArgumentHelp("The folder holding the demo files.", discussion: "Default: fixtures/province of this source tree.", valueName: "DIR"))
+    var data: String?
+
+    func validate() throws {
+        guard let d = Dates.parse(asOfText), (2023...2024).contains(d.year) else {
+            throw ValidationError("--as-of \"\(asOfText)\": the demo data covers 01/01/2023 to 31/01/2024")
+        }
+    }
+
+    static var bundledData: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../fixtures/province").standardized.path
+    }
+
+    func run() throws {
+        let dir = data ?? Demo.bundledData
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: dir + "/projects.csv") else {
+            throw CommandError("the demo files are not at \(dir): run from a clone of the source tree or pass --data DIR")
+        }
+        let tmp = fm.temporaryDirectory.appendingPathComponent("giaingan-demo-\(ProcessInfo.processInfo.processIdentifier)")
+        try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(at: tmp) }
+        let store = try Store(path: tmp.appendingPathComponent("demo.sqlite").path)
+        let ledgers = try fm.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("disbursements") && $0.hasSuffix(".csv") }.sorted()
+        let today = Dates.today()
+        for (kind, files) in [(FileKind.projects, ["projects.csv"]), (.plan, ["plan.csv"]), (.disbursements, ledgers)] {
+            for s in try store.importFiles(kind: kind, paths: files.map { dir + "/" + $0 }, today: today) {
+                printErr("demo: import \(kind.rawValue): " + s.line.replacingOccurrences(of: dir + "/", with: ""))
+            }
+        }
+        let asOf = Dates.parse(asOfText)!
+        let rules = try CheckService.rules(path: nil, year: nil, asOf: asOf)
+        let e = try CheckService.evaluate(store: store, rules: rules, asOf: asOf).province
+        printErr("demo: check as of \(asOf) with \(rules.name)\n")
+        writeStdout(format.render(e, lang: lang, scope: .province))
+        if format == .text {
+            writeStdout(lang.t("\nThử tiếp: giaingan demo --format html > demo.html · giaingan demo --lang en · giaingan check --help\n",
+                               "\nNext: giaingan demo --format html > demo.html · giaingan demo --as-of 2023-03-15 · giaingan check --help\n"))
+        }
+    }
+}

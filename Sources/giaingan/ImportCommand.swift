@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import GiaiNganApp
+import GiaiNganCore
+import GiaiNganImport
+import GiaiNganStore
+
+extension FileKind: ExpressibleByArgument {}
+extension AmountUnit: ExpressibleByArgument {}
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import projects, capital plan lines or treasury ledger entries from CSV files.",
+        discussion: """
+        KIND is projects, plan or disbursements (the treasury ledger). Files are CSV (UTF-8, with or without
+        BOM; Excel's "CSV UTF-8"), with the column names of FORMATS.md or their Vietnamese aliases.
+
+        All files of one command are one transaction: if any row of any file is wrong, nothing is written
+        and every problem is listed (file, line, column, value, what was expected), up to 50.
+        A file imported before (same SHA-256) is skipped. A treasury entry (txn_id) seen again with the
+        same content counts once; with different content the import is refused and both versions shown.
+        Entries whose project is not in the registry refuse the import: import projects.csv first.
+
+        Examples:
+          giaingan import projects projects.csv
+          giaingan import plan ke-hoach-von-2023.csv --unit million
+          giaingan import disbursements kbnn-t1.csv kbnn-t2.csv
+          giaingan import disbursements export.csv --profile kbnn.profile
+        """)
+
+    @Argument(help: ArgumentHelp("What the files hold: projects, plan or disbursements.", valueName: "KIND"))
+    var kind: FileKind
+
+    @Argument(help: ArgumentHelp("The CSV files.", valueName: "FILE"))
+    var files: [String]
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: ArgumentHelp("Amount unit of the files: vnd (whole đồng) or million (triệu đồng, decimal comma: 1.395,6).",
+                               valueName: "UNIT"))
+    var unit: AmountUnit = .vnd
+
+    @Option(help: ArgumentHelp("A mapping profile for an export whose columns, type words or date format differ.",
+                               discussion: "See fixtures/profiles/ for an example.", valueName: "FILE"))
+    var profile: String?
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("name at least one CSV file to import") }
+        for f in files where !FileManager.default.isReadableFile(atPath: f) {
+            throw ValidationError("cannot read \(f): no such file or no permission")
+        }
+    }
+
+    func run() throws {
+        var options = ReadOptions(unit: unit)
+        if let profile {
+            options.profile = try MappingProfile.load(path: profile)
+            if let u = options.profile?.unit { options.unit = u }
+        }
+        let store = try database.open()
+        let started = Date()
+        let progress: (@Sendable (ImportProgress) -> Void)? = stderrIsTerminal ? { p in
+            let elapsed = max(0.001, Date().timeIntervalSince(started))
+            let mbps = Double(p.bytesDone) / 1_048_576 / elapsed
+            let left = p.bytesDone > 0 ? elapsed * Double(p.bytesTotal - p.bytesDone) / Double(p.bytesDone) : 0
+            let line = String(format: "\r%@: %d rows, %.1f MB/s, %.0f s left   ", (p.file as NSString).lastPathComponent, p.rows, mbps, left)
+            FileHandle.standardError.write(Data(line.utf8))
+        } : nil
+        do {
+            let summaries = try store.importFiles(kind: kind, paths: files, options: options, today: Dates.today(), progress: progress)
+            if stderrIsTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            for s in summaries {
+                print(s.line)
+                for n in s.notes { print("  note: \(n)") }
+            }
+            let seconds = Date().timeIntervalSince(started)
+            let rows = summaries.reduce(0) { $0 + $1.rowsRead }
+            if rows > 0 { printErr(String(format: "imported in %.2f s", seconds)) }
+        } catch let refused as ImportRefused {
+            if stderrIsTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            throw CommandError(refused.description)
+        }
+    }
+}

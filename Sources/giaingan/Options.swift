@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import GiaiNganApp
+import GiaiNganCore
+import GiaiNganReport
+import GiaiNganStore
+
+/// `--db PATH`, shared by every command that opens the database.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The SQLite database file.", discussion: "Default: $GIAINGAN_DB, else ./giaingan.sqlite.", valueName: "PATH"))
+    var db: String?
+
+    var path: String {
+        if let db { return db }
+        if let env = ProcessInfo.processInfo.environment["GIAINGAN_DB"], !env.isEmpty { return env }
+        return Store.defaultFileName
+    }
+
+    func open(readOnly: Bool = false) throws -> Store { try Store(path: path, readOnly: readOnly) }
+}
+
+/// `--year`, `--as-of`, `--rules`, shared by the commands that check.
+struct PeriodOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The plan year to check.", discussion: """
+        Default: the plan year whose disbursement window holds the as-of date. A year's capital may be \
+        disbursed until 31 January of the next year, so in January the default is the previous year; \
+        pass --year to look at the new year's plan then.
+        """, valueName: "YYYY"))
+    var year: Int?
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Figures as of this date (entries dated on it count).",
+                                                            discussion: "yyyy-MM-dd or dd/MM/yyyy. Default: today.", valueName: "DATE"))
+    var asOfText: String?
+
+    @Option(help: ArgumentHelp("A rules file (TOML) for another year or province.",
+                               discussion: "Default: the built-in Cà Mau 2023 rules (01/CTr-UBND, footnote 4). See fixtures/rules/.",
+                               valueName: "FILE"))
+    var rules: String?
+
+    func validate() throws {
+        if let asOfText, Dates.parse(asOfText) == nil {
+            throw ValidationError("--as-of \"\(asOfText)\" is not a date: expected yyyy-MM-dd or dd/MM/yyyy")
+        }
+        if let year, !(1900...9999).contains(year) { throw ValidationError("--year \(year) is not a plan year") }
+    }
+
+    var asOf: CivilDate { asOfText.flatMap(Dates.parse) ?? Dates.today() }
+
+    func ruleSet() throws -> RuleSet { try CheckService.rules(path: rules, year: year, asOf: asOf) }
+}
+
+enum Dates {
+    static func parse(_ text: String) -> CivilDate? {
+        if let d = CivilDate(iso: text) { return d }
+        let parts = text.split(separator: "/")
+        if parts.count == 3, let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]), parts[2].count == 4 {
+            return CivilDate(year: y, month: m, day: d)
+        }
+        return nil
+    }
+
+    /// Today's civil date on this machine's calendar. The only clock read in GiaiNgan.
+    static func today() -> CivilDate {
+        let c = Calendar.current.dateComponents([.year, .month, .day], from: Date())
+        return CivilDate(year: c.year!, month: c.month!, day: c.day!)!
+    }
+}
+
+/// `--format`, `--lang`.
+struct OutputOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Output format: text, json, csv, md or html.", valueName: "FORMAT"))
+    var format: ReportFormat = .text
+
+    @Option(help: ArgumentHelp("Report language: vi (Vietnamese) or en (English).", valueName: "LANG"))
+    var lang: Language = .vi
+}
+
+extension ReportFormat: ExpressibleByArgument {}
+extension Language: ExpressibleByArgument {}
+
+/// `--fail-on`.
+enum FailOn: String, ExpressibleByArgument, CaseIterable {
+    case critical, warning, never
+
+    /// Whether any warning reaches this level.
+    func isReached(by warnings: [Warning]) -> Bool {
+        switch self {
+        case .never: return false
+        case .critical: return warnings.contains { $0.severity == .critical }
+        case .warning: return warnings.contains { $0.severity == .critical || $0.severity == .warning }
+        }
+    }
+}
+
+func printErr(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+
+func writeStdout(_ s: String) {
+    FileHandle.standardOutput.write(Data(s.utf8))
+}
+
+var stderrIsTerminal: Bool { isatty(2) == 1 }
