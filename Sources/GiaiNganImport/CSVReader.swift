@@ -361,6 +361,18 @@ public final class CSVReader {
     /// The byte count of field `index`'s content (quotes not counted, `""` counted twice).
     public func fieldByteCount(_ index: Int) -> Int { fieldEnds[index] - fieldStarts[index] }
 
+    /// Whether field `index` is empty or only white space.
+    public func isFieldBlank(_ index: Int) -> Bool {
+        withFieldBytes(index) { Trim.whiteSpace($0).isEmpty }
+    }
+
+    /// Whether every field of the current record is blank: an empty line, or a row of empty cells
+    /// such as `,,,` that spreadsheets leave behind.
+    public var isBlankRecord: Bool {
+        for index in 0..<fieldCount where !isFieldBlank(index) { return false }
+        return true
+    }
+
     /// Field `index` (0-based) as a string.
     ///
     /// - throws: ``ImportIssue`` naming the line and character of the first byte that is not UTF-8.
@@ -371,6 +383,14 @@ public final class CSVReader {
         }
         if let text { return text }
         throw invalidUTF8(inField: index)
+    }
+
+    /// Checks that field `index` is UTF-8 without making a string of it.
+    ///
+    /// - throws: ``ImportIssue`` naming the line and character of the first byte that is not UTF-8.
+    public func checkUTF8(at index: Int) throws(ImportIssue) {
+        let valid = withFieldBytes(index) { UTF8Check.isASCII($0) || UTF8Check.firstInvalidIndex($0) == nil }
+        if !valid { throw invalidUTF8(inField: index) }
     }
 
     /// Field `index` as a string, with bytes that are not UTF-8 replaced by U+FFFD, for messages.
