@@ -1,0 +1,78 @@
+import GiaiNganCore
+
+/// Turns the bytes of one cell into a model value: years, amounts, dates and coded words, with a
+/// mapping profile's words and formats applied.
+struct FieldDecoder: Sendable {
+    let amounts: AmountParser
+    let dates: DateParser
+    var classes = Vocabulary.projectClasses()
+    var tranches = Vocabulary.tranches()
+    var entryTypes = Vocabulary.entryTypes()
+
+    /// A decoder for `unit` (a profile's own `unit` takes precedence) and a profile's words and date format.
+    init(profile: MappingProfile?, unit: AmountUnit) {
+        amounts = AmountParser(unit: profile?.unit ?? unit)
+        dates = DateParser(format: profile?.dateFormat)
+        for (word, value) in profile?.classes ?? [:] { classes.add(word, value) }
+        for (word, value) in profile?.tranches ?? [:] { tranches.add(word, value) }
+        for (word, value) in profile?.entryTypes ?? [:] { entryTypes.add(word, value) }
+    }
+
+    // MARK: - Values
+
+    static let yearExpected = "a plan year: 4 digits, 1900–9999"
+
+    /// A plan year: exactly four digits, 1900–9999.
+    func year(_ raw: UnsafeBufferPointer<UInt8>) throws(ValueError) -> Int {
+        let bytes = Trim.whiteSpace(raw)
+        guard bytes.count == 4 else { throw ValueError(expected: FieldDecoder.yearExpected) }
+        var value = 0
+        for b in bytes {
+            guard b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") else { throw ValueError(expected: FieldDecoder.yearExpected) }
+            value = value * 10 + Int(b - UInt8(ascii: "0"))
+        }
+        guard value >= 1900 else { throw ValueError(expected: FieldDecoder.yearExpected, reason: "\(value) is before 1900") }
+        return value
+    }
+
+    /// An amount in whole VND, any sign (plan lines may cut a plan).
+    func amount(_ bytes: UnsafeBufferPointer<UInt8>) throws(ValueError) -> VND { try amounts.parse(bytes: bytes) }
+
+    /// A ledger amount: positive, since the entry's type gives its direction.
+    func positiveAmount(_ bytes: UnsafeBufferPointer<UInt8>) throws(ValueError) -> VND {
+        let value = try amounts.parse(bytes: bytes)
+        guard value > 0 else {
+            throw ValueError(expected: "a positive amount",
+                             reason: "a ledger entry's type gives its direction (refund, advance_recovery), so its amount is above zero")
+        }
+        return value
+    }
+
+    func date(_ bytes: UnsafeBufferPointer<UInt8>) throws(ValueError) -> CivilDate { try dates.parse(bytes: bytes) }
+    func projectClass(_ bytes: UnsafeBufferPointer<UInt8>) throws(ValueError) -> ProjectClass { try classes.parse(bytes: bytes) }
+    func tranche(_ bytes: UnsafeBufferPointer<UInt8>) throws(ValueError) -> Tranche { try tranches.parse(bytes: bytes) }
+    func entryType(_ bytes: UnsafeBufferPointer<UInt8>) throws(ValueError) -> EntryType { try entryTypes.parse(bytes: bytes) }
+
+    // MARK: - Checking a text
+
+    /// The problem with `text` as a value of `field` in a file of `kind`, or `nil` when it decodes.
+    func check(_ field: Field, text: String, kind: FileKind) -> ValueError? {
+        var copy = text
+        return copy.withUTF8 { bytes -> ValueError? in
+            do throws(ValueError) {
+                switch field {
+                case .planYear: _ = try year(bytes)
+                case .amountVND: _ = kind == .disbursements ? try positiveAmount(bytes) : try amount(bytes)
+                case .proceduresCompletedOn, .constructionStartedOn, .effectiveOn, .date: _ = try date(bytes)
+                case .projectClass: _ = try projectClass(bytes)
+                case .tranche: _ = try tranche(bytes)
+                case .type: _ = try entryType(bytes)
+                case .projectCode, .projectName, .investor, .district, .fundSource, .decisionRef, .txnID, .note: break
+                }
+                return nil
+            } catch {
+                return error
+            }
+        }
+    }
+}

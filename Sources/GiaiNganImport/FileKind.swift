@@ -1,0 +1,169 @@
+import GiaiNganCore
+
+/// The three kinds of CSV file GiaiNgan reads (see FORMATS.md).
+public enum FileKind: String, Sendable, CaseIterable {
+    /// projects.csv: the project registry.
+    case projects
+    /// plan.csv: capital plan allocations and adjustments.
+    case plan
+    /// disbursements.csv: the treasury ledger.
+    case disbursements
+
+    // MARK: - Columns
+
+    /// The columns of this kind of file, in the order FORMATS.md lists them.
+    public var columns: [ColumnSpec] {
+        switch self {
+        case .projects:
+            return [
+                ColumnSpec(.projectCode, alias: "mã dự án", isRequired: true),
+                ColumnSpec(.projectName, alias: "tên dự án", isRequired: true),
+                ColumnSpec(.investor, alias: "chủ đầu tư", isRequired: true),
+                ColumnSpec(.district, alias: "địa bàn", isRequired: false),
+                ColumnSpec(.proceduresCompletedOn, alias: "ngày hoàn thành thủ tục", isRequired: false),
+                ColumnSpec(.constructionStartedOn, alias: "ngày khởi công", isRequired: false),
+            ]
+        case .plan:
+            return [
+                ColumnSpec(.projectCode, alias: "mã dự án", isRequired: true),
+                ColumnSpec(.planYear, alias: "năm kế hoạch", isRequired: true),
+                ColumnSpec(.projectClass, alias: "loại dự án", isRequired: true),
+                ColumnSpec(.tranche, alias: "loại vốn", isRequired: false),
+                ColumnSpec(.fundSource, alias: "nguồn vốn", isRequired: false),
+                ColumnSpec(.amountVND, alias: "kế hoạch vốn", isRequired: true),
+                ColumnSpec(.effectiveOn, alias: "ngày hiệu lực", isRequired: true),
+                ColumnSpec(.decisionRef, alias: "số quyết định", isRequired: false),
+            ]
+        case .disbursements:
+            return [
+                ColumnSpec(.txnID, alias: "số chứng từ", isRequired: true),
+                ColumnSpec(.projectCode, alias: "mã dự án", isRequired: true),
+                ColumnSpec(.planYear, alias: "năm kế hoạch", isRequired: true),
+                ColumnSpec(.tranche, alias: "loại vốn", isRequired: false),
+                ColumnSpec(.fundSource, alias: "nguồn vốn", isRequired: false),
+                ColumnSpec(.date, alias: "ngày", isRequired: true),
+                ColumnSpec(.type, alias: "loại", isRequired: true),
+                ColumnSpec(.amountVND, alias: "số tiền", isRequired: true),
+                ColumnSpec(.note, alias: "diễn giải", isRequired: false),
+            ]
+        }
+    }
+
+    /// The column spec named `name` (canonical, any case), if this kind has it.
+    public func column(named name: String) -> ColumnSpec? {
+        let key = HeaderKey.of(name)
+        return columns.first { $0.name == key }
+    }
+
+    /// What the file is, for messages: "a disbursements file (the treasury ledger)".
+    var noun: String {
+        switch self {
+        case .projects: return "a projects file (the project registry)"
+        case .plan: return "a plan file (capital plan lines)"
+        case .disbursements: return "a disbursements file (the treasury ledger)"
+        }
+    }
+
+    // MARK: - Detection
+
+    /// Recognises the kind of the file at `path` from its header, for unattended runs that are handed
+    /// a folder of exports.
+    ///
+    /// A kind fits when the header has all its required columns (by name or alias, or as mapped by
+    /// `options.profile`, whose `kind` decides outright). When several fit, the one that uses most of
+    /// the header wins.
+    ///
+    /// ```swift
+    /// let kind = try FileKind.detect(path: "exports/2023-03.csv")   // .disbursements
+    /// ```
+    ///
+    /// - throws: ``ImportIssue`` when the file cannot be read, or when its header fits no kind (the
+    ///   message lists what each kind requires), or fits two equally.
+    public static func detect(path: String, options: ReadOptions = .init()) throws(ImportIssue) -> FileKind {
+        if let profile = options.profile { return profile.kind }
+        let csv = try CSVReader(path: path, maxFieldBytes: options.maxFieldBytes,
+                                maxFieldsPerRecord: options.maxFieldsPerRecord, maxRecordBytes: options.maxRecordBytes)
+        guard let header = try HeaderRow.read(from: csv) else {
+            throw ImportIssue(file: path, expected: "a header row; the file is empty")
+        }
+        let keys = Set(header.names.map(HeaderKey.of))
+        var best: [(kind: FileKind, matched: Int)] = []
+        for kind in FileKind.allCases {
+            let specs = kind.columns
+            guard specs.filter(\.isRequired).allSatisfy({ keys.contains($0.name) || keys.contains($0.aliasKey) }) else { continue }
+            let matched = specs.filter { keys.contains($0.name) || keys.contains($0.aliasKey) }.count
+            best.append((kind, matched))
+        }
+        best.sort { $0.matched > $1.matched }
+        if best.count == 1 || (best.count > 1 && best[0].matched > best[1].matched) { return best[0].kind }
+        if best.count > 1 {
+            throw ImportIssue(file: path, line: header.line, expected: "a header that fits one kind of file; it fits "
+                + best.map { $0.kind.rawValue }.joined(separator: " and ") + " equally: import it with an explicit kind")
+        }
+        let needs = FileKind.allCases.map { kind in
+            "\(kind.rawValue): " + kind.columns.filter(\.isRequired).map(\.name).joined(separator: ", ")
+        }
+        throw ImportIssue(file: path, line: header.line, expected: "the header of a projects, plan or disbursements file; "
+            + "it has none's required columns (" + needs.joined(separator: "; ") + ")")
+    }
+}
+
+/// One column of a file kind: its canonical name, its Vietnamese alias, and whether it is required.
+public struct ColumnSpec: Sendable, Hashable {
+    /// The canonical name, as FORMATS.md writes it: `amount_vnd`.
+    public let name: String
+    /// The Vietnamese header accepted in its place: `số tiền`.
+    public let alias: String
+    /// Whether a file of this kind must have the column.
+    public let isRequired: Bool
+    /// The model field the column fills.
+    let field: Field
+    /// The alias as headers are compared (NFC, lower case).
+    let aliasKey: String
+
+    init(_ field: Field, alias: String, isRequired: Bool) {
+        self.field = field
+        self.name = field.name
+        self.alias = alias
+        self.aliasKey = HeaderKey.of(alias)
+        self.isRequired = isRequired
+    }
+
+    /// `"amount_vnd" (alias "số tiền")`, for messages.
+    var quoted: String { "\"\(name)\" (alias \"\(alias)\")" }
+}
+
+/// A field of the model that a column can fill; its raw value indexes per-field tables.
+enum Field: Int, CaseIterable, Sendable {
+    case projectCode, projectName, investor, district, proceduresCompletedOn, constructionStartedOn
+    case planYear, projectClass, tranche, fundSource, amountVND, effectiveOn, decisionRef
+    case txnID, date, type, note
+
+    /// The canonical column name.
+    var name: String {
+        switch self {
+        case .projectCode: return "project_code"
+        case .projectName: return "project_name"
+        case .investor: return "investor"
+        case .district: return "district"
+        case .proceduresCompletedOn: return "procedures_completed_on"
+        case .constructionStartedOn: return "construction_started_on"
+        case .planYear: return "plan_year"
+        case .projectClass: return "class"
+        case .tranche: return "tranche"
+        case .fundSource: return "fund_source"
+        case .amountVND: return "amount_vnd"
+        case .effectiveOn: return "effective_on"
+        case .decisionRef: return "decision_ref"
+        case .txnID: return "txn_id"
+        case .date: return "date"
+        case .type: return "type"
+        case .note: return "note"
+        }
+    }
+}
+
+/// How header names and words are compared: NFC, white space collapsed, lower case.
+enum HeaderKey {
+    static func of(_ text: String) -> String { NormalizedText.normalize(text).lowercased() }
+}

@@ -1,0 +1,91 @@
+import GiaiNganCore
+
+/// The words a file may write for one kind of coded value (a class, a tranche, an entry type),
+/// compared after NFC normalisation, white-space collapsing and lower-casing.
+struct WordList<Value: Sendable & Hashable>: Sendable {
+    /// Normalised word → value.
+    private(set) var values: [String: Value]
+    /// What the words name, for messages: "an entry type".
+    let what: String
+    /// The canonical words, in order, then the Vietnamese ones, for messages.
+    private let canonicalWords: [String]
+    private let vietnameseWords: [String]
+    /// Words a mapping profile added, for messages.
+    private(set) var profileWords: [String] = []
+
+    init(what: String, canonical: [(String, Value)], vietnamese: [(String, Value)], extra: [(String, Value)] = []) {
+        self.what = what
+        var values: [String: Value] = [:]
+        for (word, value) in canonical + vietnamese + extra { values[HeaderKey.of(word)] = value }
+        self.values = values
+        self.canonicalWords = canonical.map(\.0)
+        self.vietnameseWords = vietnamese.map(\.0)
+    }
+
+    /// Adds a word from a mapping profile (it may override a built-in one).
+    mutating func add(_ word: String, _ value: Value) {
+        let key = HeaderKey.of(word)
+        values[key] = value
+        profileWords.append(key)
+    }
+
+    /// The value `text` names, or `nil`.
+    func value(for text: String) -> Value? {
+        if let v = values[text] { return v }
+        return values[HeaderKey.of(text)]
+    }
+
+    /// Parses UTF-8 bytes.
+    func parse(bytes: UnsafeBufferPointer<UInt8>) throws(ValueError) -> Value {
+        let trimmed = Trim.whiteSpace(bytes)
+        if UTF8Check.isASCII(trimmed) {
+            let text = String(decoding: trimmed, as: UTF8.self)
+            if let v = values[text] ?? values[HeaderKey.of(text)] { return v }
+        } else if let text = String(validating: trimmed, as: UTF8.self), let v = values[HeaderKey.of(text)] {
+            return v
+        }
+        throw ValueError(expected: expected)
+    }
+
+    /// "an entry type: advance, payment, … (or tạm ứng, …)".
+    var expected: String {
+        var text = "\(what): " + Self.list(canonicalWords) + " (or " + vietnameseWords.joined(separator: ", ")
+        if !profileWords.isEmpty { text += ", or as the profile maps: " + profileWords.sorted().joined(separator: ", ") }
+        return text + ")"
+    }
+
+    private static func list(_ words: [String]) -> String {
+        guard words.count > 1 else { return words.first ?? "" }
+        return words.dropLast().joined(separator: ", ") + " or " + words.last!
+    }
+}
+
+/// The built-in words of FORMATS.md, with the Vietnamese aliases it lists and a few spellings from
+/// the glossary in DOMAIN.md.
+enum Vocabulary {
+    /// Project classes: `transitional` / `new_start`, `chuyển tiếp` / `khởi công mới`.
+    static func projectClasses() -> WordList<ProjectClass> {
+        WordList(what: "a project class",
+                 canonical: [("transitional", .transitional), ("new_start", .newStart)],
+                 vietnamese: [("chuyển tiếp", .transitional), ("khởi công mới", .newStart)],
+                 extra: [("dự án chuyển tiếp", .transitional), ("dự án khởi công mới", .newStart)])
+    }
+
+    /// Tranches: `current` / `carried_over`, `trong năm` / `kéo dài`.
+    static func tranches() -> WordList<Tranche> {
+        WordList(what: "a tranche",
+                 canonical: [("current", .current), ("carried_over", .carriedOver)],
+                 vietnamese: [("trong năm", .current), ("kéo dài", .carriedOver)],
+                 extra: [("vốn trong năm", .current), ("vốn kéo dài", .carriedOver)])
+    }
+
+    /// Ledger entry types: `advance`, `payment`, `advance_recovery`, `refund` and their Vietnamese names.
+    static func entryTypes() -> WordList<EntryType> {
+        WordList(what: "an entry type",
+                 canonical: [("advance", .advance), ("payment", .payment),
+                             ("advance_recovery", .advanceRecovery), ("refund", .refund)],
+                 vietnamese: [("tạm ứng", .advance), ("thanh toán", .payment),
+                              ("thu hồi tạm ứng", .advanceRecovery), ("nộp trả", .refund)],
+                 extra: [("thanh toán khối lượng hoàn thành", .payment), ("giảm trừ", .refund)])
+    }
+}
