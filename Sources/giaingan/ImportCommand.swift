@@ -51,6 +51,18 @@ struct Import: ParsableCommand {
         }
     }
 
+    /// A progress line on standard error: rows, MB/s, seconds left.
+    static func progressLine(started: Date) -> @Sendable (ImportProgress) -> Void {
+        return { p in
+            let elapsed = max(0.001, Date().timeIntervalSince(started))
+            let mbps = Double(p.bytesDone) / 1_048_576 / elapsed
+            let left = p.bytesDone > 0 ? elapsed * Double(p.bytesTotal - p.bytesDone) / Double(p.bytesDone) : 0
+            let name = URL(fileURLWithPath: p.file).lastPathComponent
+            let line = "\r\(name): \(p.rows) rows, \(Int(mbps.rounded())) MB/s, \(Int(left.rounded())) s left   "
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+    }
+
     func run() throws {
         var options = ReadOptions(unit: unit)
         if let profile {
@@ -59,13 +71,8 @@ struct Import: ParsableCommand {
         }
         let store = try database.open()
         let started = Date()
-        let progress: (@Sendable (ImportProgress) -> Void)? = stderrIsTerminal ? { p in
-            let elapsed = max(0.001, Date().timeIntervalSince(started))
-            let mbps = Double(p.bytesDone) / 1_048_576 / elapsed
-            let left = p.bytesDone > 0 ? elapsed * Double(p.bytesTotal - p.bytesDone) / Double(p.bytesDone) : 0
-            let line = String(format: "\r%@: %d rows, %.1f MB/s, %.0f s left   ", (p.file as NSString).lastPathComponent, p.rows, mbps, left)
-            FileHandle.standardError.write(Data(line.utf8))
-        } : nil
+        var progress: (@Sendable (ImportProgress) -> Void)?
+        if stderrIsTerminal { progress = Import.progressLine(started: started) }
         do {
             let summaries = try store.importFiles(kind: kind, paths: files, options: options, today: Dates.today(), progress: progress)
             if stderrIsTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
@@ -75,7 +82,7 @@ struct Import: ParsableCommand {
             }
             let seconds = Date().timeIntervalSince(started)
             let rows = summaries.reduce(0) { $0 + $1.rowsRead }
-            if rows > 0 { printErr(String(format: "imported in %.2f s", seconds)) }
+            if rows > 0 { printErr("imported in \((seconds * 100).rounded() / 100) s") }
         } catch let refused as ImportRefused {
             if stderrIsTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             throw CommandError(refused.description)

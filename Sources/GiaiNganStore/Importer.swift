@@ -1,0 +1,228 @@
+import Foundation
+import GiaiNganCore
+import GiaiNganImport
+import GRDB
+
+/// What one file of an import did.
+public struct FileImportSummary: Sendable {
+    public enum Status: Sendable, Equatable {
+        case imported
+        /// The same content (SHA-256) was imported before, as import `id` on `date`.
+        case alreadyImported(id: Int64, importedAt: String)
+    }
+    public var file: String
+    public var sha256: String
+    public var kind: FileKind
+    public var status: Status
+    public var rowsRead = 0
+    public var added = 0
+    public var present = 0
+    public var updated = 0
+    public var notes: [String] = []
+
+    /// One line for the terminal: `disbursements-h1.csv: 1.204 rows: 1.180 added, 24 already present, 0 conflicts`.
+    public var line: String {
+        switch status {
+        case .alreadyImported(let id, let at):
+            return "\(file): already imported (import #\(id), \(at)); nothing to do"
+        case .imported:
+            var parts = ["\(added) added", "\(present) already present"]
+            if kind == .projects { parts.append("\(updated) updated") }
+            parts.append("0 conflicts")
+            return "\(file): \(rowsRead) rows: " + parts.joined(separator: ", ")
+        }
+    }
+}
+
+/// An import refused: every problem found (up to a limit), nothing written.
+public struct ImportRefused: Error, CustomStringConvertible, Sendable {
+    public var issues: [ImportIssue]
+    /// All problems found, including those past the listed limit.
+    public var totalIssues: Int
+    public var description: String {
+        var lines = issues.map(\.description)
+        if totalIssues > issues.count { lines.append("… and \(totalIssues - issues.count) more problems") }
+        lines.append("nothing was imported: fix the file\(Set(issues.map(\.file)).count > 1 ? "s" : "") and run the import again")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Progress of a running import, for a terminal progress line.
+public struct ImportProgress: Sendable {
+    public var file: String
+    public var rows: Int
+    public var bytesDone: Int
+    public var bytesTotal: Int
+}
+
+extension Store {
+    /// How many problems an import lists before it only counts them.
+    public static let issueListLimit = 50
+
+    /// Imports `paths` of one kind in a single transaction: every row of every file valid →
+    /// everything written; any problem → nothing written and `ImportRefused` thrown.
+    ///
+    /// A file whose SHA-256 was imported before is skipped. Ledger entries are keyed by txn_id:
+    /// one seen again with the same content is counted once; with different content it is a
+    /// conflict that refuses the import, naming both versions. Unknown project codes refuse the
+    /// import too, every code listed: money that no investor owns would vanish from every report.
+    public func importFiles(kind: FileKind, paths: [String], options: ReadOptions = .init(), today: CivilDate,
+                            progress: (@Sendable (ImportProgress) -> Void)? = nil) throws -> [FileImportSummary] {
+        // Hash first, outside the write lock: a long hash must not hold other writers back.
+        var hashed: [(String, String)] = []
+        for path in paths {
+            do {
+                hashed.append((path, try SHA256.hexDigest(ofFile: path)))
+            } catch {
+                throw ImportRefused(issues: [ImportIssue(file: path, line: nil, column: nil, columnNumber: nil, value: nil,
+                                                         expected: "a readable file (\(error))")], totalIssues: 1)
+            }
+        }
+        var issues: [ImportIssue] = []
+        var total = 0
+        func note(_ issue: ImportIssue) {
+            total += 1
+            if issues.count < Store.issueListLimit { issues.append(issue) }
+        }
+        do {
+            return try write { db in
+            var out: [FileImportSummary] = []
+            var seenHashes = Set<String>()
+            for (path, sha) in hashed {
+                if let r = try Row.fetchOne(db, sql: "SELECT id, imported_at FROM import WHERE kind = ? AND sha256 = ?",
+                                            arguments: [kind.rawValue, sha]) {
+                    out.append(FileImportSummary(file: path, sha256: sha, kind: kind,
+                                                 status: .alreadyImported(id: r[0], importedAt: r[1])))
+                    continue
+                }
+                if !seenHashes.insert(sha).inserted {
+                    out.append(FileImportSummary(file: path, sha256: sha, kind: kind, status: .imported,
+                                                 notes: ["same content as another file of this import; counted once"]))
+                    continue
+                }
+                out.append(try importOne(db, kind: kind, path: path, sha: sha, options: options, today: today,
+                                         note: note, progress: progress))
+            }
+            if total > 0 { throw RollbackSignal() }
+            return out
+            }
+        } catch is RollbackSignal {
+            throw ImportRefused(issues: issues, totalIssues: total)
+        }
+    }
+
+    private func importOne(_ db: Database, kind: FileKind, path: String, sha: String, options: ReadOptions,
+                           today: CivilDate, note: (ImportIssue) -> Void,
+                           progress: (@Sendable (ImportProgress) -> Void)?) throws -> FileImportSummary {
+        let reader: TableReader
+        do {
+            reader = try TableReader(path: path, kind: kind, options: options)
+        } catch {
+            note(error)
+            return FileImportSummary(file: path, sha256: sha, kind: kind, status: .imported)
+        }
+        let importID = try ImportSession.begin(db: db, kind: kind.rawValue, fileName: (path as NSString).lastPathComponent,
+                                               sha256: sha, unit: options.unit.rawValue)
+        let session = try ImportSession(db: db, importID: importID, today: today)
+        var summary = FileImportSummary(file: path, sha256: sha, kind: kind, status: .imported)
+        var unknown: [String: (line: Int, count: Int)] = [:]
+
+        func record(_ outcome: ImportSession.Outcome, line: Int, key: String, column: String, code: String) {
+            switch outcome {
+            case .added: summary.added += 1
+            case .present: summary.present += 1
+            case .updated: summary.updated += 1
+            case .unknownProject:
+                let u = unknown[code]
+                unknown[code] = (u?.line ?? line, (u?.count ?? 0) + 1)
+            case .conflict(let stored):
+                note(ImportIssue(file: path, line: line, column: column, columnNumber: nil, value: key,
+                                 expected: "the same content as the entry already stored with this txn_id: \(stored); a treasury entry is never overwritten"))
+            case .duplicateInFile(let first):
+                note(ImportIssue(file: path, line: line, column: column, columnNumber: nil, value: key,
+                                 expected: "a unique \(column): line \(first) of this file has the same \(column) with different content"))
+            }
+        }
+
+        do {
+            var rows = 0
+            while true {
+                rows += 1
+                if rows % 16_384 == 0, let progress {
+                    progress(ImportProgress(file: path, rows: rows, bytesDone: reader.bytesConsumed, bytesTotal: reader.fileSize))
+                }
+                switch kind {
+                case .projects:
+                    guard let row = try reader.nextProject() else { break }
+                    summary.rowsRead += 1
+                    row.issues.forEach(note)
+                    if let p = row.value { record(try session.add(p, line: row.line), line: row.line, key: p.code, column: "project_code", code: p.code) }
+                    continue
+                case .plan:
+                    guard let row = try reader.nextPlanLine() else { break }
+                    summary.rowsRead += 1
+                    row.issues.forEach(note)
+                    if let l = row.value { record(try session.add(l, line: row.line), line: row.line, key: l.projectCode, column: "project_code", code: l.projectCode) }
+                    continue
+                case .disbursements:
+                    guard let row = try reader.nextLedgerEntry() else { break }
+                    summary.rowsRead += 1
+                    row.issues.forEach(note)
+                    if let e = row.value { record(try session.add(e, line: row.line), line: row.line, key: e.txnID, column: "txn_id", code: e.projectCode) }
+                    continue
+                }
+                break
+            }
+        } catch let issue as ImportIssue {
+            note(issue)
+        }
+        for (code, u) in unknown.sorted(by: { $0.value.line < $1.value.line }) {
+            note(ImportIssue(file: path, line: u.line, column: "project_code", columnNumber: nil, value: code,
+                             expected: "a project in the registry (\(u.count) row\(u.count == 1 ? "" : "s") use this code): import projects.csv with it first"))
+        }
+        summary.notes = reader.notes
+        if kind == .disbursements {
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT plan_year, COUNT(*) FROM ledger_entry WHERE import_id = ?
+                AND plan_year NOT IN (SELECT DISTINCT plan_year FROM plan_line) GROUP BY plan_year
+                """, arguments: [importID])
+            for r in rows {
+                summary.notes.append("accepted \(r[1] as Int) entries drawing on plan year \(r[0] as Int), which has no plan yet: they count once its plan is imported")
+            }
+        }
+        try session.finish(read: summary.rowsRead, added: summary.added, present: summary.present,
+                           updated: summary.updated, notes: summary.notes)
+        return summary
+    }
+
+    /// The import history, newest first.
+    public func importHistory(limit: Int = 200) throws -> [ImportRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, kind, file_name, sha256, imported_at, unit, rows_read, rows_added, rows_present, rows_updated, notes
+                FROM import ORDER BY id DESC LIMIT ?
+                """, arguments: [limit]).map {
+                ImportRecord(id: $0[0], kind: $0[1], fileName: $0[2], sha256: $0[3], importedAt: $0[4], unit: $0[5],
+                             rowsRead: $0[6], rowsAdded: $0[7], rowsPresent: $0[8], rowsUpdated: $0[9], notes: $0[10])
+            }
+        }
+    }
+}
+
+/// One row of the import history.
+public struct ImportRecord: Sendable, Codable {
+    public var id: Int64
+    public var kind: String
+    public var fileName: String
+    public var sha256: String
+    public var importedAt: String
+    public var unit: String
+    public var rowsRead: Int
+    public var rowsAdded: Int
+    public var rowsPresent: Int
+    public var rowsUpdated: Int
+    public var notes: String
+}
+
+/// Thrown inside a write transaction to roll it back after problems were collected.
+struct RollbackSignal: Error {}
