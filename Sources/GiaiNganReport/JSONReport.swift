@@ -169,7 +169,8 @@ public enum JSONReport {
         ])
     }
 
-    static func warning(_ w: Warning, lang: Language, names: [String: String]) -> JSONValue {
+    /// One warning as a JSON object (as in the `warnings` array).
+    public static func warning(_ w: Warning, lang: Language, names: [String: String]) -> JSONValue {
         var fields: [(String, JSONValue)] = [
             ("code", .string(w.code.rawValue)),
             ("severity", .string(w.severity.rawValue)),

@@ -9,6 +9,8 @@ public indirect enum JSONValue: Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
+    /// Text that is already serialised JSON (a stored warning, for example).
+    case raw(String)
 
     public static func == (a: JSONValue, b: JSONValue) -> Bool { a.serialized() == b.serialized() }
 
@@ -26,6 +28,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
         case .number(let n): out += n
+        case .raw(let r): out += r
         case .string(let s): JSONValue.quote(s, into: &out)
         case .array(let items):
             if items.isEmpty { out += "[]"; return }
