@@ -38,6 +38,7 @@ let package = Package(
         .testTarget(name: "GiaiNganRulesTests", dependencies: ["GiaiNganRules"]),
         .testTarget(name: "GiaiNganStoreTests", dependencies: ["GiaiNganStore", "GiaiNganRules"]),
         .testTarget(name: "GiaiNganReportTests", dependencies: ["GiaiNganReport"]),
+        .testTarget(name: "GiaiNganAppTests", dependencies: ["GiaiNganApp"]),
         .testTarget(name: "EndToEndTests", dependencies: ["giaingan"]),
     ],
     swiftLanguageModes: [.v6]

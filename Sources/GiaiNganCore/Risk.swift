@@ -55,7 +55,7 @@ public struct RiskAssessment: Sendable, Hashable {
     public var best28VND: VND
     /// Where the subject would stand today on the seasonal path that just meets the threshold.
     public var expectedNowVND: VND
-    /// The projected cumulative disbursement on the checkpoint date (the better of the seasonal
+    /// The projected cumulative disbursement on the checkpoint date (the lower of the seasonal
     /// and the recent-pace projections).
     public var projectedVND: VND
     public var status: RiskStatus
@@ -64,8 +64,10 @@ public struct RiskAssessment: Sendable, Hashable {
     /// Assesses a subject with figures `now` (at `asOf`) toward `checkpoint` using `threshold`.
     ///
     /// - Projections: seasonal = disbursed × share(checkpoint) ÷ share(as-of); pace = disbursed +
-    ///   recent 28-day disbursement × days left ÷ 28. The larger counts: a flag is raised only
-    ///   when both say the threshold will be missed.
+    ///   recent 28-day disbursement × days left ÷ 28. The smaller counts: a flag is raised when
+    ///   either says the threshold will be missed. On the bundled province's 2023 backtest this
+    ///   caught every miss at least a month ahead (precision 75%, recall 84% per month end);
+    ///   taking the larger gave precision 83% but recall 55% (README "Early warning").
     /// - Off track: the shortfall exceeds the remaining plan; or exceeds what the best 28-day
     ///   pace so far would pay in the days left (once a full window of history exists); or
     ///   nothing is disbursed and the checkpoint is near.
@@ -87,7 +89,7 @@ public struct RiskAssessment: Sendable, Hashable {
         }
         let pace = VND(clamping: Int128(now.disbursedVND)
                        + Int128(max(0, activity.recentVND)) * Int128(daysLeft) / Int128(Activity.windowDays))
-        let projected = max(seasonal, pace)
+        let projected = min(seasonal, pace)
         let historyDays = CivilDate(year: planYear, month: 1, day: 1)!.days(until: asOf) + 1
         let bestPaceReach = Int128(max(0, activity.bestVND)) * Int128(daysLeft) / Int128(Activity.windowDays)
 
