@@ -86,6 +86,14 @@ final class MappingProfileTests: XCTestCase {
         XCTAssertEqual(try reader.nextLedgerEntry()?.value?.type, .advance)
     }
 
+    func test_profileSavedWithCRLFAndBOMIsRead() throws {
+        let path = files.write("win.profile", bytes: [0xEF, 0xBB, 0xBF] + Array("# Notepad\r\nkind plan\r\nunit million\r\nclass CT = transitional\r\n".utf8))
+        let profile = try MappingProfile.load(path: path)
+        XCTAssertEqual(profile.kind, .plan)
+        XCTAssertEqual(profile.unit, .million)
+        XCTAssertEqual(profile.classes, ["ct": .transitional])
+    }
+
     func test_mappedColumnsCanonicalNameBecomesAnUnknownColumn() throws {
         let profile = try MappingProfile(text: "kind projects\ncolumn project_code = Mã DA\n", source: "p")
         let path = files.write("p.csv", "Mã DA,project_code,project_name,investor\nA1,old,Đường,Ban\n")
