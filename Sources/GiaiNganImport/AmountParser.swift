@@ -220,25 +220,3 @@ public struct AmountParser: Sendable {
         return "\"\(ImportIssue.escaped(character))\" is not a digit"
     }
 }
-
-/// Trimming of white space on bytes, so that parsers need no `String`.
-enum Trim {
-    /// `bytes` without leading and trailing ASCII white space and no-break spaces (C2 A0).
-    static func whiteSpace(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-        var start = 0, end = bytes.count
-        while true {
-            if start < end && isSpace(bytes[start]) { start += 1 }
-            else if start + 1 < end && bytes[start] == 0xC2 && bytes[start + 1] == 0xA0 { start += 2 }
-            else { break }
-        }
-        while true {
-            if end > start && isSpace(bytes[end - 1]) { end -= 1 }
-            else if end - 1 > start && bytes[end - 2] == 0xC2 && bytes[end - 1] == 0xA0 { end -= 2 }
-            else { break }
-        }
-        return UnsafeBufferPointer(rebasing: bytes[start..<end])
-    }
-
-    @inline(__always)
-    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
-}

@@ -400,14 +400,6 @@ public final class CSVReader {
         }
     }
 
-    /// Where field `index` of the current record starts: its line and character.
-    public func location(ofField index: Int) -> (line: Int, character: Int) {
-        let contentStart = recordStart + fieldStarts[index]
-        // Only a quoted field's content follows a quote: an unquoted field follows a delimiter.
-        let isQuoted = fieldStarts[index] > 0 && buffer[contentStart - 1] == CSVReader.quote
-        return location(ofBufferIndex: isQuoted ? contentStart - 1 : contentStart)
-    }
-
     // MARK: - Error reporting (cold paths)
 
     /// The line and character of a byte of the current record, counted from the record's start.

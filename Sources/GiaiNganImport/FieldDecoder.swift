@@ -2,20 +2,24 @@ import GiaiNganCore
 
 /// Turns the bytes of one cell into a model value: years, amounts, dates and coded words, with a
 /// mapping profile's words and formats applied.
-struct FieldDecoder: Sendable {
+final class FieldDecoder: Sendable {
     let amounts: AmountParser
     let dates: DateParser
-    var classes = Vocabulary.projectClasses()
-    var tranches = Vocabulary.tranches()
-    var entryTypes = Vocabulary.entryTypes()
+    let classes: WordList<ProjectClass>
+    let tranches: WordList<Tranche>
+    let entryTypes: WordList<EntryType>
 
     /// A decoder for `unit` (a profile's own `unit` takes precedence) and a profile's words and date format.
     init(profile: MappingProfile?, unit: AmountUnit) {
         amounts = AmountParser(unit: profile?.unit ?? unit)
         dates = DateParser(format: profile?.dateFormat)
+        var classes = Vocabulary.projectClasses(), tranches = Vocabulary.tranches(), entryTypes = Vocabulary.entryTypes()
         for (word, value) in profile?.classes ?? [:] { classes.add(word, value) }
         for (word, value) in profile?.tranches ?? [:] { tranches.add(word, value) }
         for (word, value) in profile?.entryTypes ?? [:] { entryTypes.add(word, value) }
+        self.classes = classes
+        self.tranches = tranches
+        self.entryTypes = entryTypes
     }
 
     // MARK: - Values

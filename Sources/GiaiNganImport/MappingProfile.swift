@@ -12,21 +12,30 @@ import GiaiNganCore
 ///
 /// ```text
 /// # KBNN Cà Mau "Bảng kê chứng từ" export
-/// kind disbursements              # required: projects, plan or disbursements
-/// skip-lines 2                    # physical lines before the header row (titles)
-/// delimiter ,                     # , ; | or tab (default ,)
-/// date-format dd/MM/yyyy          # yyyy-MM-dd, dd/MM/yyyy or d/M/yyyy (default: any of them)
-/// unit million                    # vnd or million (default: the --unit option)
-/// column txn_id = Số CT           # canonical column = the export's own header
+/// # Required: the kind of file, projects, plan or disbursements.
+/// kind disbursements
+/// # Physical lines before the header row (an export's titles); they are not read as CSV.
+/// skip-lines 2
+/// # , ; | or tab (default ,).
+/// delimiter ,
+/// # yyyy-MM-dd, dd/MM/yyyy or d/M/yyyy (default: any of the three).
+/// date-format dd/MM/yyyy
+/// # vnd or million (default: ReadOptions.unit, the --unit option).
+/// unit million
+/// # canonical column = the export's own header.
+/// column txn_id = Số CT
 /// column amount_vnd = Số tiền (triệu đồng)
-/// default plan_year = 2023        # a value for a column the export lacks, or for empty cells
-/// type TU = advance               # the export's word = advance, payment, advance_recovery, refund
-/// class CT = transitional         # (plan files) = transitional, new_start
-/// tranche KD = carried_over       # (plan and ledger files) = current, carried_over
+/// # A value for a column the export lacks, or for its empty cells.
+/// default plan_year = 2023
+/// # The export's word = advance, payment, advance_recovery or refund.
+/// type TU = advance
+/// # Plan profiles: the export's word = transitional or new_start.
+/// # class CT = transitional
+/// # Plan and ledger profiles: the export's word = current or carried_over.
+/// tranche KD = carried_over
 /// ```
 ///
-/// (The trailing `# …` remarks above are for this page only: in a real profile a comment takes a
-/// whole line.) A `column` or `default` value may be written in double quotes to keep spaces.
+/// A `column` or `default` value may be written in double quotes to keep spaces at its ends.
 ///
 /// Rules: `kind` is required; each single-valued directive appears once; a column is mapped once and
 /// an export header names one column; a word means one thing. A mapped column is found only under
@@ -96,7 +105,8 @@ public struct MappingProfile: Sendable, Equatable, CustomStringConvertible {
         var parser = ProfileParser(source: source)
         let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         var number = 0
-        for rawLine in body.split(separator: "\n", omittingEmptySubsequences: false) {
+        // `isNewline` splits on LF, CR and CRLF alike: a profile saved by Notepad ends lines with CRLF.
+        for rawLine in body.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             number += 1
             try parser.read(line: String(rawLine), number: number)
         }

@@ -161,25 +161,13 @@ public final class TableReader {
     private func text(_ field: Field, _ line: Int, _ issues: inout [ImportIssue], required: Bool) throws(ImportIssue) -> String? {
         let column = header.columnOf[field.rawValue]
         if column >= 0 {
-            if let plain = csv.withFieldBytes(column, TableReader.plainASCII) { return plain }
+            if let plain = csv.withFieldBytes(column, CellText.alreadyNormal) { return plain }
             let normalized = NormalizedText.normalize(try csv.string(at: column))
             if !normalized.isEmpty { return normalized }
         }
         if let fallback = defaults[field.rawValue] { return fallback }
         if required { issues.append(missingValue(field, column: column, line: line)) }
         return nil
-    }
-
-    /// The field as a string when its bytes are printable ASCII already in normal form (no leading,
-    /// trailing or doubled spaces): the common case, which needs no normalisation.
-    private static func plainASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        guard let first = bytes.first, let last = bytes.last, first != 0x20, last != 0x20 else { return nil }
-        var previous: UInt8 = 0
-        for b in bytes {
-            guard b >= 0x20 && b < 0x7F, !(b == 0x20 && previous == 0x20) else { return nil }
-            previous = b
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The decoded value of `field`, or `nil` with an issue when it does not decode or a required cell is empty.

@@ -38,11 +38,10 @@ struct WordList<Value: Sendable & Hashable>: Sendable {
     /// Parses UTF-8 bytes.
     func parse(bytes: UnsafeBufferPointer<UInt8>) throws(ValueError) -> Value {
         let trimmed = Trim.whiteSpace(bytes)
-        if UTF8Check.isASCII(trimmed) {
-            let text = String(decoding: trimmed, as: UTF8.self)
-            if let v = values[text] ?? values[HeaderKey.of(text)] { return v }
-        } else if let text = String(validating: trimmed, as: UTF8.self), let v = values[HeaderKey.of(text)] {
-            return v
+        // Exact and lower-cased spellings first: normalising is the slow path.
+        if let text = UTF8Check.isASCII(trimmed) ? String(decoding: trimmed, as: UTF8.self)
+                                                 : String(validating: trimmed, as: UTF8.self) {
+            if let v = values[text] ?? values[text.lowercased()] ?? values[HeaderKey.of(text)] { return v }
         }
         throw ValueError(expected: expected)
     }

@@ -1,0 +1,121 @@
+import XCTest
+import GiaiNganCore
+@testable import GiaiNganImport
+
+final class AmountParserTests: XCTestCase {
+    let vnd = AmountParser()
+    let million = AmountParser(unit: .million)
+
+    private func reason(_ text: String, _ parser: AmountParser = AmountParser(), file: StaticString = #filePath, line: UInt = #line) -> String {
+        thrownValueError({ _ = try parser.parse(text) }, file: file, line: line)?.expectation ?? ""
+    }
+
+    // MARK: - Accepted
+
+    func test_plainDigitsAreAccepted() throws {
+        XCTAssertEqual(try vnd.parse("1234567000"), 1_234_567_000)
+        XCTAssertEqual(try vnd.parse("0"), 0)
+    }
+
+    func test_dotThousandsAreAccepted() throws {
+        XCTAssertEqual(try vnd.parse("1.234.567.000"), 1_234_567_000)
+        XCTAssertEqual(try vnd.parse("12.000"), 12_000)
+    }
+
+    func test_commaThousandsAreAccepted() throws {
+        XCTAssertEqual(try vnd.parse("1,234,567,000"), 1_234_567_000)
+    }
+
+    func test_leadingMinusIsAccepted() throws {
+        XCTAssertEqual(try vnd.parse("-1.234.567.000"), -1_234_567_000)
+        XCTAssertEqual(try vnd.parse("-500"), -500)
+    }
+
+    func test_surroundingSpacesAreTrimmed() throws {
+        XCTAssertEqual(try vnd.parse("  1.000.000 \t"), 1_000_000)
+        XCTAssertEqual(try vnd.parse("\u{00A0}2.000\u{00A0}"), 2_000)
+    }
+
+    func test_largestAmountIsAccepted() throws {
+        XCTAssertEqual(try vnd.parse("9.223.372.036.854.775.807"), Int64.max)
+        XCTAssertEqual(try vnd.parse("-9223372036854775808"), Int64.min)
+    }
+
+    // MARK: - Refused
+
+    func test_amountWithMixedSeparatorsIsRefused() {
+        XCTAssertTrue(reason("1.234,567.0").contains("mixes \".\" and \",\""))
+        XCTAssertTrue(reason("1,234.567").contains("mixes"))
+    }
+
+    func test_amountWithMisplacedGroupsIsRefused() {
+        XCTAssertTrue(reason("12.34.567").contains("every group has exactly 3 digits; group 2 has 2"), reason("12.34.567"))
+        XCTAssertTrue(reason("1.234.56").contains("the last group has 2"))
+        XCTAssertTrue(reason("1234.567").contains("the first group has 4 digits"))
+    }
+
+    func test_decimalInVNDUnitIsRefusedWithAHintAboutMillions() {
+        let text = reason("1.5")
+        XCTAssertTrue(text.contains("look like decimals"), text)
+        XCTAssertTrue(text.contains("unit million"))
+        XCTAssertTrue(reason("1,50").contains("look like decimals"))
+    }
+
+    func test_lettersAreRefused() {
+        XCTAssertTrue(reason("12a000").contains("\"a\" is not a digit"))
+        XCTAssertTrue(reason("1.000 đ").contains("space"))
+        XCTAssertTrue(reason("1.000đ").contains("\"đ\" is not a digit"))
+        XCTAssertTrue(reason("+1000").contains("\"+\" is not a digit"))
+    }
+
+    func test_emptyAndSignOnlyAreRefused() {
+        XCTAssertTrue(reason("").contains("empty"))
+        XCTAssertTrue(reason("-").contains("no digits"))
+        XCTAssertTrue(reason("1-000").contains("\"-\" may only lead"))
+    }
+
+    func test_separatorsAtTheEdgesOrDoubledAreRefused() {
+        XCTAssertTrue(reason(".123").contains("starts with"))
+        XCTAssertTrue(reason("123.").contains("ends with"))
+        XCTAssertTrue(reason("1..234").contains("two separators"))
+    }
+
+    func test_amountBeyondInt64IsRefused() {
+        XCTAssertTrue(reason("9.223.372.036.854.775.808").contains("exceeds the largest amount"))
+        XCTAssertTrue(reason("99999999999999999999999").contains("exceeds the largest amount"))
+        XCTAssertTrue(reason("-9223372036854775809").contains("exceeds the largest amount"))
+    }
+
+    func test_refusalSaysWhatIsExpected() {
+        let error = thrownValueError { _ = try AmountParser().parse("12.34.567") }
+        XCTAssertTrue(error?.description.hasPrefix("expected a whole VND amount such as 1234567000, 1.234.567.000 or 1,234,567,000; ") ?? false)
+    }
+
+    // MARK: - Million VND
+
+    func test_millionUnitReadsDecimalComma() throws {
+        XCTAssertEqual(try million.parse("1.395,6"), 1_395_600_000)
+        XCTAssertEqual(try million.parse("1395,6"), 1_395_600_000)
+        XCTAssertEqual(try million.parse("0,000001"), 1)
+        XCTAssertEqual(try million.parse("-12,5"), -12_500_000)
+        XCTAssertEqual(try million.parse("2.000"), 2_000_000_000)
+        XCTAssertEqual(try million.parse("7"), 7_000_000)
+    }
+
+    func test_millionUnitWithMoreThanSixDecimalsIsRefused() {
+        XCTAssertTrue(reason("1,1234567", million).contains("7 decimals"))
+    }
+
+    func test_millionUnitWithEnglishSeparatorsIsRefused() {
+        XCTAssertTrue(reason("1,395.6", million).contains("follows the decimal comma"))
+        XCTAssertTrue(reason("1395.6", million).contains("the first group has 4 digits"))
+        XCTAssertTrue(reason("139.6", million).contains("the last group has 1"))
+        XCTAssertTrue(reason("1,2,3", million).contains("two decimal commas"))
+        XCTAssertTrue(reason("1,", million).contains("no digits after"))
+    }
+
+    func test_millionUnitOverflowIsRefused() {
+        XCTAssertTrue(reason("9.223.372.036.855", million).contains("exceeds the largest amount"))
+        XCTAssertEqual(try million.parse("9.223.372.036.854,775807"), Int64.max)
+    }
+}
