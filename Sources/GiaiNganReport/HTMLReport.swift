@@ -45,8 +45,8 @@ public enum HTMLReport {
                     out += self.table(table)
                 case .chart(let spec):
                     out += "<figure class=\"wide\">\n\(chart(spec))\n<figcaption>\(escape(spec.title)). \(legend(lang))</figcaption>\n</figure>\n"
-                case .chartGrid(let specs):
-                    out += "<div class=\"charts\">\n"
+                case .chartGrid(let title, let specs):
+                    out += "<h3>\(escape(title))</h3>\n<div class=\"charts\">\n"
                     for spec in specs {
                         out += "<figure>\n\(chart(spec))\n<figcaption>\(escape(spec.title)): "
                             + "\(escape(Format.percent(spec.result.rate, lang)))</figcaption>\n</figure>\n"

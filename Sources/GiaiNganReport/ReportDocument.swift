@@ -32,8 +32,9 @@ enum ReportBlock {
     case list([String])
     /// One wide chart (the headline subject).
     case chart(ChartSpec)
-    /// Small charts side by side (one per investor).
-    case chartGrid([ChartSpec])
+    /// Small charts side by side (one per investor) under their own subheading; formats
+    /// without charts leave out both.
+    case chartGrid(title: String, charts: [ChartSpec])
 }
 
 struct ReportTable {
@@ -323,8 +324,8 @@ struct ReportContent {
             "Còn thiếu: số tiền cần giải ngân thêm để đạt ngưỡng toàn kế hoạch của mốc tới (nếu không còn mốc nào, số còn thiếu tại mốc cuối).",
             "Shortfall: the amount still needed to reach the next checkpoint's whole-plan threshold (with none ahead, the shortfall at the last one).")))
         if province && !investors.isEmpty {
-            blocks.append(.subheading(lang.t("Giải ngân lũy kế theo chủ đầu tư", "Cumulative disbursement by investor")))
-            blocks.append(.chartGrid(investors.map { ChartSpec(title: $0.investor.name, result: $0.result, compact: true) }))
+            blocks.append(.chartGrid(title: lang.t("Giải ngân lũy kế theo chủ đầu tư", "Cumulative disbursement by investor"),
+                                     charts: investors.map { ChartSpec(title: $0.investor.name, result: $0.result, compact: true) }))
         }
         return ReportSection(id: "investors",
                              title: province ? lang.t("Xếp hạng chủ đầu tư theo tỷ lệ giải ngân", "Investors ranked by rate")

@@ -78,3 +78,18 @@ func cellCount(_ line: String) -> Int {
     }
     return pipes - 1
 }
+
+final class MarkdownChartlessTests: XCTestCase {
+    func test_noEmptyHeadingWhereTheHTMLPageHasCharts() throws {
+        let e = try Sample.world().evaluate(asOf: Sample.asOf)
+        let markdown = MarkdownReport.render(e, lang: .en, scope: .province)
+        XCTAssertFalse(markdown.contains("Cumulative disbursement by investor"))
+        let lines = markdown.split(separator: "\n", omittingEmptySubsequences: false)
+        func level(_ line: Substring?) -> Int { line.map { $0.prefix { $0 == "#" }.count } ?? 1 }
+        for (i, line) in lines.enumerated() where line.hasPrefix("#") {
+            let next = lines[(i + 1)...].first { !$0.isEmpty }
+            let nextLevel = level(next)
+            XCTAssertTrue(nextLevel == 0 || nextLevel > level(line), "heading \(line) has no content")
+        }
+    }
+}
