@@ -7,7 +7,7 @@ public enum Messages {
         let need = Format.billions(r.shortfallVND, lang)
         let recent = Format.billions(r.recent28VND, lang)
         let best = Format.billions(r.best28VND, lang)
-        let cp = "\(r.checkpointName) (\(Format.date(r.checkpointDate, lang)))"
+        let cp = "\(checkpointLabel(r.checkpointName, lang)) (\(Format.date(r.checkpointDate, lang)))"
         switch r.reason {
         case .thresholdReached:
             return lang.t("đã đạt ngưỡng \(Format.threshold(r.threshold, lang)) của \(cp)",
@@ -28,6 +28,12 @@ public enum Messages {
             return lang.t("số còn thiếu \(need) vượt phần kế hoạch còn lại",
                           "the \(need) still needed exceeds the plan left to disburse")
         }
+    }
+
+    /// A checkpoint's name in a sentence. The evaluation assesses the annual goal as a
+    /// checkpoint named `annual` (also its name in warnings and JSON); people read "the annual goal".
+    public static func checkpointLabel(_ name: String, _ lang: Language) -> String {
+        name == "annual" ? lang.t("mục tiêu cả năm", "the annual goal") : name
     }
 
     /// The sentence of a warning, figures included.

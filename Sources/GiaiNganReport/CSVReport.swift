@@ -1,0 +1,105 @@
+import GiaiNganCore
+
+/// Renders an evaluation as CSV, one row per project, for Excel and scripts.
+///
+/// The file starts with a UTF-8 byte order mark (so that Excel reads Vietnamese names as
+/// UTF-8), ends every record with CRLF and quotes fields by RFC 4180. Amounts are plain
+/// integers in VND so that a spreadsheet can sum them; `rate_percent` has two decimals with a
+/// `.`, rounded down like every shown rate. Statuses, classes and risks are the codes of the
+/// JSON check result (`met`, `at_risk`, `new_start`…); only `reason` is a sentence in `lang`.
+/// Every cell passes through `neutralize(_:)` against formula injection.
+///
+/// Columns: `project_code, project_name, investor, district, class, plan_vnd, disbursed_vnd,
+/// outstanding_advance_vnd, rate_percent, carried_over_plan_vnd, carried_over_disbursed_vnd`,
+/// then for each checkpoint of the rules `<name>_threshold_percent, <name>_status,
+/// <name>_disbursed_vnd` (the last filled only for checkpoints already passed, with the figure
+/// on the checkpoint's own date), then `next_checkpoint, shortfall_vnd, risk, reason`.
+/// `shortfall_vnd` is what is still needed toward the next checkpoint or, with none ahead, the
+/// shortfall left at the last one. The carried-over columns hold the tranches the rules do not
+/// count (carried-over capital under the built-in rules), so they are 0 where the rules count it.
+public enum CSVReport {
+    /// The CSV text, BOM included, for every project of `evaluation`.
+    ///
+    /// ```swift
+    /// let csv = CSVReport.render(evaluation, lang: .vi)
+    /// try Data(csv.utf8).write(to: URL(fileURLWithPath: "du-an.csv"))
+    /// ```
+    public static func render(_ e: Evaluation, lang: Language) -> String {
+        var out = "\u{FEFF}"
+        out += record(header(e.rules))
+        for p in e.projects {
+            let r = p.result
+            var row = [p.project.code, p.project.name, p.project.investor.name, p.project.district ?? "",
+                       p.projectClass?.rawValue ?? "",
+                       String(r.position.planVND), String(r.position.disbursedVND),
+                       String(r.position.outstandingAdvanceVND), r.rate?.percentText() ?? "",
+                       String(r.uncounted.planVND), String(r.uncounted.disbursedVND)]
+            for cp in e.rules.checkpoints {
+                let result = r.checkpoints.first { $0.checkpoint.name == cp.name }
+                row += [result?.threshold.percentText() ?? "", result?.status.rawValue ?? "",
+                        result?.atCheckpoint.map { String($0.disbursedVND) } ?? ""]
+            }
+            let risk = r.risk
+            row += [risk?.checkpointName ?? "", String(r.shortfallVND), risk?.status.rawValue ?? "",
+                    risk.map { Messages.reason($0, lang) } ?? ""]
+            out += record(row)
+        }
+        return out
+    }
+
+    /// The header row for `rules`: fixed columns around three per checkpoint.
+    public static func header(_ rules: RuleSet) -> [String] {
+        ["project_code", "project_name", "investor", "district", "class", "plan_vnd", "disbursed_vnd",
+         "outstanding_advance_vnd", "rate_percent", "carried_over_plan_vnd", "carried_over_disbursed_vnd"]
+            + rules.checkpoints.flatMap { ["\($0.name)_threshold_percent", "\($0.name)_status", "\($0.name)_disbursed_vnd"] }
+            + ["next_checkpoint", "shortfall_vnd", "risk", "reason"]
+    }
+
+    /// Defuses a cell that a spreadsheet would run as a formula by prefixing a single quote.
+    ///
+    /// A cell beginning with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed unless it
+    /// is a plain number (an optional sign, digits, and an optional `.` with more digits), so
+    /// amounts such as `-1234` stay numbers while `-1+1` or `=HYPERLINK(…)` become text.
+    ///
+    /// ```swift
+    /// CSVReport.neutralize("=1+1")    // "'=1+1"
+    /// CSVReport.neutralize("-1234")   // "-1234"
+    /// ```
+    public static func neutralize(_ cell: String) -> String {
+        guard let first = cell.unicodeScalars.first, triggers.contains(first), !isPlainNumber(cell) else { return cell }
+        return "'" + cell
+    }
+
+    // MARK: - Fields
+
+    static let triggers: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
+
+    static func isPlainNumber(_ text: String) -> Bool {
+        var scalars = Substring(text).unicodeScalars[...]
+        if let sign = scalars.first, sign == "-" || sign == "+" { scalars = scalars.dropFirst() }
+        let parts = scalars.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = parts.first, !whole.isEmpty else { return false }
+        func digits(_ s: Substring.UnicodeScalarView.SubSequence) -> Bool { s.allSatisfy { ("0"..."9").contains($0) } }
+        guard digits(whole) else { return false }
+        if parts.count == 2 { return !parts[1].isEmpty && digits(parts[1]) }
+        return true
+    }
+
+    /// One RFC 4180 field: neutralized, then quoted when it holds a comma, a quote or a line break.
+    static func field(_ raw: String) -> String {
+        let cell = neutralize(raw)
+        guard cell.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }) else {
+            return cell
+        }
+        var quoted = "\""
+        for scalar in cell.unicodeScalars {
+            if scalar == "\"" { quoted += "\"" }
+            quoted.unicodeScalars.append(scalar)
+        }
+        return quoted + "\""
+    }
+
+    static func record(_ cells: [String]) -> String {
+        cells.map(field).joined(separator: ",") + "\r\n"
+    }
+}
