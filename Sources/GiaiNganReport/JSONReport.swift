@@ -202,9 +202,3 @@ public enum JSONReport {
         return .object(fields)
     }
 }
-
-/// Whose report it is: the whole province, or one investor's own view.
-public enum ReportScope: Sendable, Equatable {
-    case province
-    case investor(InvestorID)
-}

@@ -333,9 +333,13 @@ struct ReportContent {
                              blocks: blocks)
     }
 
+    /// The province lists the projects that need attention; an investor's own view lists all of
+    /// its projects, since it has only its own to look after.
     func projectsSection() -> ReportSection {
-        let title = lang.t("Dự án không đạt hoặc có nguy cơ", "Projects failing or at risk")
-        let flagged = projects.filter { p in
+        let own = scope.investor != nil
+        let title = own ? lang.t("Các dự án của chủ đầu tư", "The investor's projects")
+                        : lang.t("Dự án không đạt hoặc có nguy cơ", "Projects failing or at risk")
+        let flagged = own ? projects : projects.filter { p in
             p.result.lastPassed?.status == .missed || (p.result.risk.map { $0.status != .onTrack } ?? false)
         }
         guard !flagged.isEmpty else {

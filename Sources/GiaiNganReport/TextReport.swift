@@ -55,11 +55,18 @@ public enum TextReport {
         out += InvestorRanking.render(e, lang: L, scope: scope) + "\n"
 
         // MARK: Projects needing attention
-        let flagged = e.projects.filter { p in
+        // The province lists the projects that need attention; an investor's view lists all its own.
+        var own = false
+        if case .investor = scope { own = true }
+        let flagged = own ? e.projects : e.projects.filter { p in
             (p.result.lastPassed?.status == .missed) || (p.result.risk.map { $0.status != .onTrack } ?? false)
         }
-        out += L.t("DỰ ÁN KHÔNG ĐẠT HOẶC CÓ NGUY CƠ (\(flagged.count)/\(e.projects.count))",
-                   "PROJECTS THAT MISSED OR ARE AT RISK (\(flagged.count) of \(e.projects.count))") + "\n"
+        if own {
+            out += L.t("CÁC DỰ ÁN (\(e.projects.count))", "PROJECTS (\(e.projects.count))") + "\n"
+        } else {
+            out += L.t("DỰ ÁN KHÔNG ĐẠT HOẶC CÓ NGUY CƠ (\(flagged.count)/\(e.projects.count))",
+                       "PROJECTS THAT MISSED OR ARE AT RISK (\(flagged.count) of \(e.projects.count))") + "\n"
+        }
         if flagged.isEmpty {
             out += "  " + L.t("Không có.", "None.") + "\n\n"
         } else {
