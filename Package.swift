@@ -5,7 +5,7 @@ import PackageDescription
 // Report renders values computed by Core; `giaingan` wires them together.
 let package = Package(
     name: "GiaiNgan",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "giaingan", targets: ["giaingan"]),
         .library(name: "GiaiNganCore", targets: ["GiaiNganCore"]),
@@ -14,6 +14,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", exact: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
     ],
     targets: [
         .target(name: "GiaiNganCore"),
@@ -29,8 +33,17 @@ let package = Package(
         .target(name: "GiaiNganApp", dependencies: [
             "GiaiNganCore", "GiaiNganImport", "GiaiNganRules", "GiaiNganStore", "GiaiNganReport",
         ]),
+        // The investor portal: a read-only web view over the same database (Hummingbird 2).
+        .target(name: "GiaiNganServer", dependencies: [
+            "GiaiNganCore", "GiaiNganStore", "GiaiNganReport", "GiaiNganApp",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
         .executableTarget(name: "giaingan", dependencies: [
             "GiaiNganCore", "GiaiNganImport", "GiaiNganRules", "GiaiNganStore", "GiaiNganReport", "GiaiNganApp",
+            "GiaiNganServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "GiaiNganCoreTests", dependencies: ["GiaiNganCore"]),
@@ -40,6 +53,7 @@ let package = Package(
         .testTarget(name: "GiaiNganReportTests", dependencies: ["GiaiNganReport"]),
         .testTarget(name: "GiaiNganAppTests", dependencies: ["GiaiNganApp"]),
         .testTarget(name: "EndToEndTests", dependencies: ["giaingan"]),
+        .testTarget(name: "GiaiNganServerTests", dependencies: ["giaingan", "GiaiNganServer"]),
     ],
     swiftLanguageModes: [.v6]
 )

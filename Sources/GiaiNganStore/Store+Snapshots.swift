@@ -197,3 +197,48 @@ extension Store {
         }
     }
 }
+
+/// A project's plan lines and ledger entries for one plan year, for the project page.
+public struct ProjectDetail: Sendable {
+    public var project: Project
+    public var planLines: [PlanLine]
+    public var entries: [LedgerEntry]
+    /// Entries beyond the listed limit.
+    public var moreEntries: Int
+}
+
+extension Store {
+    /// The registry entry, plan lines and ledger entries (newest first, up to `limit`) of a project.
+    public func projectDetail(code: String, planYear: Int, limit: Int = 2_000) throws -> ProjectDetail? {
+        try read { db in
+            guard let r = try Row.fetchOne(db, sql: """
+                SELECT p.id, p.code, p.name, i.name, p.district, p.procedures_completed_on, p.construction_started_on
+                FROM project p JOIN investor i ON i.id = p.investor_id WHERE p.code = ?
+                """, arguments: [code]) else { return nil }
+            let id: Int64 = r[0]
+            let proc: Int64? = r[5], start: Int64? = r[6]
+            let project = Project(code: r[1], name: r[2], investor: InvestorID(r[3] as String), district: r[4],
+                                  proceduresCompletedOn: proc.map { CivilDate(dayNumber: Int($0)) },
+                                  constructionStartedOn: start.map { CivilDate(dayNumber: Int($0)) })
+            let lines = try Row.fetchAll(db, sql: """
+                SELECT plan_year, class, tranche, fund_source, amount, effective_on, decision_ref FROM plan_line
+                WHERE project_id = ? AND plan_year = ? ORDER BY effective_on, id
+                """, arguments: [id, planYear]).map { l in
+                PlanLine(projectCode: code, planYear: l[0], projectClass: ProjectClass(rawValue: l[1]) ?? .transitional,
+                         tranche: Tranche(storeCode: l[2]), fundSource: (l[3] as String).isEmpty ? nil : l[3], amountVND: l[4],
+                         effectiveOn: CivilDate(dayNumber: l[5]), decisionRef: (l[6] as String).isEmpty ? nil : l[6])
+            }
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_entry WHERE project_id = ? AND plan_year = ?",
+                                         arguments: [id, planYear]) ?? 0
+            let entries = try Row.fetchAll(db, sql: """
+                SELECT txn_id, tranche, fund_source, date, type, amount, note FROM ledger_entry
+                WHERE project_id = ? AND plan_year = ? ORDER BY date DESC, id DESC LIMIT ?
+                """, arguments: [id, planYear, limit]).map { e in
+                LedgerEntry(txnID: e[0], projectCode: code, planYear: planYear, tranche: Tranche(storeCode: e[1]),
+                            fundSource: (e[2] as String).isEmpty ? nil : e[2], date: CivilDate(dayNumber: e[3]),
+                            type: EntryType(storeCode: e[4]), amountVND: e[5], note: e[6])
+            }
+            return ProjectDetail(project: project, planLines: lines, entries: entries, moreEntries: max(0, total - entries.count))
+        }
+    }
+}

@@ -210,6 +210,19 @@ public final class Store: @unchecked Sendable {
                 );
                 """)
         }
+        m.registerMigration("v3: portal users") { db in
+            try db.execute(sql: """
+                CREATE TABLE app_user (
+                    id INTEGER PRIMARY KEY,
+                    login TEXT NOT NULL UNIQUE,
+                    password_hash TEXT NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('dpi', 'investor')),
+                    investor TEXT,
+                    created_at TEXT NOT NULL,
+                    CHECK ((role = 'investor') = (investor IS NOT NULL))
+                );
+                """)
+        }
         return m
     }
 }
