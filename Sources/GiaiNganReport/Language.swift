@@ -93,6 +93,16 @@ public enum Words {
         }
     }
 
+    /// Where the seasonal profile came from, in words.
+    public static func profile(_ p: SeasonalProfile, _ lang: Language) -> String {
+        if p.learnedFrom.isEmpty {
+            return lang.t("đường giải ngân bình quân cả nước (13% đến 31/3, 32% đến 30/6, 54% đến 30/9)",
+                          "the national shape (13% by 31/03, 32% by 30/06, 54% by 30/09)")
+        }
+        let years = p.learnedFrom.map(String.init).joined(separator: ", ")
+        return lang.t("học từ số liệu các năm \(years)", "learned from plan years \(years)")
+    }
+
     public static func milestone(_ m: Milestone, _ lang: Language) -> String {
         switch m {
         case .proceduresCompleted: return lang.t("hoàn thành thủ tục đầu tư", "investment procedures completed")

@@ -197,8 +197,8 @@ struct ReportContent {
             lang.t("Tỷ lệ được làm tròn xuống đến 0,01%, nên không bao giờ mâu thuẫn với trạng thái đạt/không đạt.",
                    "Rates are rounded down to 0.01%, so a shown rate never contradicts its status."),
             lang.t("Tỷ lệ tính trên: \(e.rules.planBasis).", "Rates divide by: \(e.rules.planBasis)."),
-            lang.t("Dự báo nguy cơ theo tiến độ mùa vụ: \(e.profile.source).",
-                   "Risk projections use the seasonal profile: \(e.profile.source)."),
+            lang.t("Dự báo nguy cơ theo tiến độ mùa vụ: \(Words.profile(e.profile, lang)).",
+                   "Risk projections use the seasonal profile: \(Words.profile(e.profile, lang))."),
             lang.t("Lập bởi GiaiNgan.", "Produced by GiaiNgan."),
         ]
         return ReportDocument(language: lang, title: title, subtitle: subtitle,

@@ -20,7 +20,7 @@ public enum TextReport {
             out += L.t("Phạm vi: chủ đầu tư \(id.name) · bình quân toàn tỉnh \(Format.percent(e.provinceAverageRate, L))",
                        "Scope: investor \(id.name) · provincial average \(Format.percent(e.provinceAverageRate, L))") + "\n"
         }
-        out += L.t("Đường dự báo theo mùa: \(e.profile.source)", "Seasonal profile: \(e.profile.source)") + "\n\n"
+        out += L.t("Đường dự báo theo mùa: ", "Seasonal profile: ") + Words.profile(e.profile, L) + "\n\n"
 
         // MARK: Headline
         let title: String

@@ -49,6 +49,11 @@ struct Check: ParsableCommand {
             scope = .investor(id)
         }
         let result = try CheckService.evaluate(store: store, rules: rules, asOf: period.asOf, investor: investorID)
+        if result.province.projects.isEmpty {
+            let years = try store.planYears().map(String.init).joined(separator: ", ")
+            printErr("giaingan: note: nothing in the database for plan year \(rules.planYear) as of \(period.asOf)"
+                     + (years.isEmpty ? "; import files first" : "; plan years present: \(years) (use --year or --as-of)"))
+        }
         writeStdout(output.format.render(result.view, lang: output.lang, scope: scope))
         if failOn.isReached(by: result.view.warnings) { throw ExitCode(1) }
     }
