@@ -128,3 +128,30 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("checkpoints[0].whole_plan_percent"), r.stderr)
     }
 }
+
+final class ProfileImportTests: XCTestCase {
+    /// A treasury export in its own layout (title lines, Vietnamese headers, million-VND amounts,
+    /// TU/TT/THTU/NT codes) imports through a mapping profile without editing the export.
+    func test_treasuryExportImportsThroughItsProfile() throws {
+        let tmp = TempDir()
+        let db = tmp.path + "/db.sqlite"
+        let export = CLI.fixtures + "/profiles/kbnn-camau-export.csv"
+        let text = try String(contentsOfFile: export, encoding: .utf8)
+        let codes = Set(text.components(separatedBy: .newlines).filter { !$0.isEmpty }.dropFirst(3).compactMap { line -> String? in
+            let cells = line.components(separatedBy: ",")
+            return cells.count > 3 && !cells[3].isEmpty ? cells[3] : nil
+        })
+        XCTAssertFalse(codes.isEmpty)
+        let projects = tmp.file("projects.csv", "project_code,project_name,investor\n"
+            + codes.sorted().map { "\($0),Dự án \($0),UBND huyện Thới Bình" }.joined(separator: "\n") + "\n")
+        XCTAssertEqual(try CLI.run(["import", "projects", projects, "--db", db]).status, 0)
+        let r = try CLI.run(["import", "disbursements", export, "--profile", CLI.fixtures + "/profiles/kbnn-camau-export.profile", "--db", db])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("12 added"), r.stdout)
+        let json = try CLI.run(["check", "--db", db, "--year", "2022", "--as-of", "2023-01-31", "--format", "json", "--fail-on", "never"])
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: json.stdoutData) as? [String: Any])
+        let province = try XCTUnwrap(object["province"] as? [String: Any])
+        let carried = try XCTUnwrap(province["carried_over"] as? [String: Any])
+        XCTAssertGreaterThanOrEqual(carried["disbursed_vnd"] as? Int ?? 0, 1_250_500_000, "1.250,5 million VND read exactly")
+    }
+}
