@@ -16,8 +16,12 @@ public enum HTMLReport {
     ///
     /// - parameter scope: `.investor(id)` expects an evaluation of that investor's projects
     ///   only; see `ReportScope`.
-    public static func render(_ e: Evaluation, lang: Language, scope: ReportScope) -> String {
-        let document = ReportContent(e, lang: lang, scope: scope).document()
+    ///
+    /// - parameter limit: the most projects, warnings per severity and investor charts to list;
+    ///   nil lists everything (reports written to files). The portal's dashboard sets one so that a
+    ///   national-scale province stays a page, not tens of megabytes.
+    public static func render(_ e: Evaluation, lang: Language, scope: ReportScope, limit: Int? = nil) -> String {
+        let document = ReportContent(e, lang: lang, scope: scope, limit: limit).document()
         var chartCount = 0
         func chart(_ spec: ChartSpec) -> String {
             defer { chartCount += 1 }

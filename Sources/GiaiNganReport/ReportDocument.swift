@@ -125,11 +125,14 @@ struct ReportContent {
     let warnings: [Warning]
     /// Project code → name, for warning sentences.
     let names: [String: String]
+    /// The most projects, warnings per severity and investor charts a page lists (nil: all).
+    let limit: Int?
 
-    init(_ e: Evaluation, lang: Language, scope: ReportScope) {
+    init(_ e: Evaluation, lang: Language, scope: ReportScope, limit: Int? = nil) {
         self.e = e
         self.lang = lang
         self.scope = scope
+        self.limit = limit
         if let id = scope.investor {
             // The caller has already narrowed the evaluation to this investor; filtering again
             // guarantees that nothing about another investor is drawn even if it has not.
@@ -324,8 +327,13 @@ struct ReportContent {
             "Còn thiếu: số tiền cần giải ngân thêm để đạt ngưỡng toàn kế hoạch của mốc tới (nếu không còn mốc nào, số còn thiếu tại mốc cuối).",
             "Shortfall: the amount still needed to reach the next checkpoint's whole-plan threshold (with none ahead, the shortfall at the last one).")))
         if province && !investors.isEmpty {
+            let charted = limit.map { Array(investors.prefix($0)) } ?? investors
             blocks.append(.chartGrid(title: lang.t("Giải ngân lũy kế theo chủ đầu tư", "Cumulative disbursement by investor"),
-                                     charts: investors.map { ChartSpec(title: $0.investor.name, result: $0.result, compact: true) }))
+                                     charts: charted.map { ChartSpec(title: $0.investor.name, result: $0.result, compact: true) }))
+            if charted.count < investors.count {
+                blocks.append(.paragraph(lang.t("Biểu đồ của \(charted.count) chủ đầu tư đứng đầu; trang của từng chủ đầu tư có biểu đồ riêng.",
+                                                "Charts of the first \(charted.count) investors; each investor's page has its own.")))
+            }
         }
         return ReportSection(id: "investors",
                              title: province ? lang.t("Xếp hạng chủ đầu tư theo tỷ lệ giải ngân", "Investors ranked by rate")
@@ -339,8 +347,13 @@ struct ReportContent {
         let own = scope.investor != nil
         let title = own ? lang.t("Các dự án của chủ đầu tư", "The investor's projects")
                         : lang.t("Dự án không đạt hoặc có nguy cơ", "Projects failing or at risk")
-        let flagged = own ? projects : projects.filter { p in
+        let allFlagged = own ? projects : projects.filter { p in
             p.result.lastPassed?.status == .missed || (p.result.risk.map { $0.status != .onTrack } ?? false)
+        }
+        // A long list keeps the largest shortfalls first; the CSV download has every project.
+        var flagged = allFlagged
+        if let limit, allFlagged.count > limit {
+            flagged = Array(allFlagged.sorted { ($0.result.shortfallVND, $1.project.code) > ($1.result.shortfallVND, $0.project.code) }.prefix(limit))
         }
         guard !flagged.isEmpty else {
             return ReportSection(id: "projects", title: title, blocks: [.paragraph(lang.t(
@@ -365,8 +378,13 @@ struct ReportContent {
             row.append(.init(r.risk.map { Messages.reason($0, lang) } ?? ""))
             return row
         }
+        var intro = lang.t("\(allFlagged.count)/\(projects.count) dự án.", "\(allFlagged.count) of \(projects.count) projects.")
+        if flagged.count < allFlagged.count {
+            intro += " " + lang.t("Hiện \(flagged.count) dự án còn thiếu nhiều nhất; tải tệp CSV để xem tất cả.",
+                                  "Showing the \(flagged.count) with the largest shortfalls; download the CSV for all.")
+        }
         return ReportSection(id: "projects", title: title, blocks: [
-            .paragraph(lang.t("\(flagged.count)/\(projects.count) dự án.", "\(flagged.count) of \(projects.count) projects.")),
+            .paragraph(intro),
             .table(ReportTable(columns: columns, rows: rows, lastColumnIsRowNote: true)),
         ])
     }
@@ -381,7 +399,13 @@ struct ReportContent {
             let group = warnings.filter { $0.severity == severity }
             guard !group.isEmpty else { continue }
             blocks.append(.subheading("\(Words.severity(severity, lang)) (\(group.count))"))
-            blocks.append(.list(group.map { Messages.warning($0, lang, names: names) }))
+            let shown = limit.map { Array(group.prefix($0)) } ?? group
+            var lines = shown.map { Messages.warning($0, lang, names: names) }
+            if shown.count < group.count {
+                lines.append(lang.t("… và \(group.count - shown.count) cảnh báo khác (xem tệp JSON).",
+                                    "… and \(group.count - shown.count) more (see the JSON download)."))
+            }
+            blocks.append(.list(lines))
         }
         return ReportSection(id: "warnings", title: title, blocks: blocks)
     }

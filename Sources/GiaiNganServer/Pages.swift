@@ -76,8 +76,11 @@ enum Pages {
         return out
     }
 
+    /// The dashboard lists at most this many projects, warnings per severity and investor charts.
+    static let dashboardLimit = 100
+
     static func province(_ e: Evaluation, lang: Language) -> String {
-        HTMLReport.render(e, lang: lang, scope: .province)
+        HTMLReport.render(e, lang: lang, scope: .province, limit: dashboardLimit)
     }
 
     static func project(_ d: ProjectDetail, result: ProjectResult?, evaluation e: Evaluation, lang L: Language) -> String {

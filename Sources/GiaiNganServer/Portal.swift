@@ -222,8 +222,10 @@ public final class Portal: Sendable {
         guard user.isDPI else { throw HTTPError(.notFound) }
         let q = try query(request)
         let e = try entry(q)
-        return download(format.render(e.province, lang: q.lang, scope: .province), format: format,
-                        name: "giaingan-\(q.asOf).\(format.fileExtension)")
+        let text = cache.page(e, "province.\(format.rawValue)|\(q.lang.rawValue)") {
+            format.render(e.province, lang: q.lang, scope: .province)
+        }
+        return download(text, format: format, name: "giaingan-\(q.asOf).\(format.fileExtension)")
     }
 
     /// Resolves a slug to an investor the user may see; anything else is the same 404.
@@ -244,8 +246,10 @@ public final class Portal: Sendable {
         let e = try entry(q)
         let view = try investorView(e, investor)
         if format != .html {
-            return download(format.render(view, lang: q.lang, scope: .investor(investor)), format: format,
-                            name: "\(slug)-\(q.asOf).\(format.fileExtension)")
+            let text = cache.page(e, "investor.\(format.rawValue)|\(investor.name)|\(q.lang.rawValue)") {
+                format.render(view, lang: q.lang, scope: .investor(investor))
+            }
+            return download(text, format: format, name: "\(slug)-\(q.asOf).\(format.fileExtension)")
         }
         let page = cache.page(e, "investor|\(investor.name)|\(q.lang.rawValue)") {
             HTMLReport.render(view, lang: q.lang, scope: .investor(investor))

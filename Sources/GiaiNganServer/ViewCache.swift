@@ -51,7 +51,11 @@ final class ViewCache: @unchecked Sendable {
         if let p = entry.pages[name] { lock.unlock(); return p }
         lock.unlock()
         let p = try make()
-        lock.lock(); entry.pages[name] = p; lock.unlock()
+        lock.lock()
+        // Bounded: a national province has hundreds of investors, each with pages and downloads.
+        if entry.pages.count >= 512 { entry.pages.removeAll(keepingCapacity: true) }
+        entry.pages[name] = p
+        lock.unlock()
         return p
     }
 }

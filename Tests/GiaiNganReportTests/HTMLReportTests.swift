@@ -175,3 +175,18 @@ func checkBalancedTags(_ page: String) throws {
     }
     guard stack.isEmpty else { throw Unbalanced(description: "left open: \(stack)") }
 }
+
+final class HTMLReportLimitTests: XCTestCase {
+    /// A limited page keeps the largest shortfalls and says how many it left out.
+    func test_limitedPageListsTheLargestShortfallsAndCountsTheRest() throws {
+        let e = try Sample.world().evaluate(asOf: Sample.asOf)
+        let full = HTMLReport.render(e, lang: .en, scope: .province)
+        let limited = HTMLReport.render(e, lang: .en, scope: .province, limit: 1)
+        XCTAssertTrue(limited.contains("Showing the 1 with the largest shortfalls"), limited)
+        XCTAssertTrue(limited.contains("more (see the JSON download)"))
+        XCTAssertLessThan(limited.count, full.count)
+        // 002 has the largest shortfall toward Q2 (40% of 2 bn, 0.1 bn paid).
+        XCTAssertTrue(limited.contains("Cầu Gành Hào"))
+        XCTAssertFalse(full.contains("Showing the"))
+    }
+}
