@@ -77,7 +77,7 @@ enum Pages {
     }
 
     /// The dashboard lists at most this many projects, warnings per severity and investor charts.
-    static let dashboardLimit = 100
+    static let dashboardLimit = 50
 
     static func province(_ e: Evaluation, lang: Language) -> String {
         HTMLReport.render(e, lang: lang, scope: .province, limit: dashboardLimit)

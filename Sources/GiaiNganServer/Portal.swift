@@ -209,12 +209,12 @@ public final class Portal: Sendable {
             return redirect("/investors/\(CheckService.fileSlug(investor))?" + Pages.queryString(q.asOf, q.lang))
         }
         let e = try entry(q)
-        let page = cache.page(e, "province|\(q.lang.rawValue)") {
-            Pages.province(e.province, lang: q.lang)
+        let page = cache.page(e, "province|\(q.lang.rawValue)|\(user.login)") {
+            Pages.withNavigation(Pages.province(e.province, lang: q.lang), user: user, query: q,
+                                 downloads: [("CSV", "/province.csv"), ("JSON", "/province.json")],
+                                 links: e.province.investors.map { ($0.investor.name, "/investors/\(CheckService.fileSlug($0.investor))") })
         }
-        return html(Pages.withNavigation(page, user: user, query: q, downloads: [("CSV", "/province.csv"), ("JSON", "/province.json")],
-                                         links: e.province.investors.map { ($0.investor.name, "/investors/\(CheckService.fileSlug($0.investor))") }),
-                    status: .ok)
+        return html(page, status: .ok)
     }
 
     func provinceDownload(_ request: Request, _ context: PortalContext, _ format: ReportFormat) async throws -> Response {
@@ -251,14 +251,13 @@ public final class Portal: Sendable {
             }
             return download(text, format: format, name: "\(slug)-\(q.asOf).\(format.fileExtension)")
         }
-        let page = cache.page(e, "investor|\(investor.name)|\(q.lang.rawValue)") {
-            HTMLReport.render(view, lang: q.lang, scope: .investor(investor))
-        }
         let base = "/investors/\(slug)"
-        return html(Pages.withNavigation(page, user: user, query: q,
-                                         downloads: [("CSV", base + "/report.csv"), ("JSON", base + "/report.json")],
-                                         links: view.projects.map { ("\($0.project.code) \($0.project.name)", "/projects/\($0.project.code)") }),
-                    status: .ok)
+        let page = cache.page(e, "investor|\(investor.name)|\(q.lang.rawValue)|\(user.login)") {
+            Pages.withNavigation(HTMLReport.render(view, lang: q.lang, scope: .investor(investor)), user: user, query: q,
+                                 downloads: [("CSV", base + "/report.csv"), ("JSON", base + "/report.json")],
+                                 links: view.projects.map { ("\($0.project.code) \($0.project.name)", "/projects/\($0.project.code)") })
+        }
+        return html(page, status: .ok)
     }
 
     func projectPage(_ request: Request, _ context: PortalContext, csv: Bool) async throws -> Response {
@@ -283,15 +282,23 @@ public final class Portal: Sendable {
     // MARK: - Responses
 
     func html(_ text: String, status: HTTPResponse.Status) -> Response {
+        html(ByteBuffer(string: text), status: status)
+    }
+
+    func html(_ bytes: ByteBuffer, status: HTTPResponse.Status) -> Response {
         Response(status: status, headers: Portal.pageHeaders(contentType: "text/html; charset=utf-8"),
-                 body: .init(byteBuffer: ByteBuffer(string: text)))
+                 body: .init(byteBuffer: bytes))
     }
 
     func download(_ text: String, format: ReportFormat, name: String) -> Response {
+        download(ByteBuffer(string: text), format: format, name: name)
+    }
+
+    func download(_ bytes: ByteBuffer, format: ReportFormat, name: String) -> Response {
         let type = format == .csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8"
         var headers = Portal.pageHeaders(contentType: type)
         headers[.contentDisposition] = "attachment; filename=\"\(name)\""
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: bytes))
     }
 
     func redirect(_ location: String) -> Response {

@@ -2,6 +2,7 @@ import Foundation
 import GiaiNganApp
 import GiaiNganCore
 import GiaiNganStore
+import NIOCore
 
 /// Evaluations and rendered pages, kept while the data does not change.
 ///
@@ -13,7 +14,7 @@ final class ViewCache: @unchecked Sendable {
         let province: Evaluation
         let snapshots: [ProjectSnapshot]
         var investorViews: [InvestorID: Evaluation] = [:]
-        var pages: [String: String] = [:]
+        var pages: [String: ByteBuffer] = [:]
         init(province: Evaluation, snapshots: [ProjectSnapshot]) { self.province = province; self.snapshots = snapshots }
     }
 
@@ -46,11 +47,12 @@ final class ViewCache: @unchecked Sendable {
         return v
     }
 
-    func page(_ entry: Entry, _ name: String, make: () throws -> String) rethrows -> String {
+    /// A rendered page or download as the bytes sent: a cached page costs no copy per request.
+    func page(_ entry: Entry, _ name: String, make: () throws -> String) rethrows -> ByteBuffer {
         lock.lock()
         if let p = entry.pages[name] { lock.unlock(); return p }
         lock.unlock()
-        let p = try make()
+        let p = ByteBuffer(string: try make())
         lock.lock()
         // Bounded: a national province has hundreds of investors, each with pages and downloads.
         if entry.pages.count >= 512 { entry.pages.removeAll(keepingCapacity: true) }
