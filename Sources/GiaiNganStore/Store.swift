@@ -73,6 +73,9 @@ public final class Store: @unchecked Sendable {
             return .invalid("\(path) is not a GiaiNgan database (not SQLite)")
         case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM:
             return .io("cannot open \(path) for writing: \(e.message ?? "\(e.resultCode)")")
+        case .SQLITE_ERROR where e.message == "integer overflow":
+            return .invalid("amounts in \(path) add up beyond the largest amount (9.223.372.036.854.775.807 VND): an amount "
+                + "stored in the database is wrong; `giaingan imports` lists the files imported")
         case .SQLITE_FULL:
             return .io("the disk is full while writing \(path); nothing was written")
         default:
