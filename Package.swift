@@ -40,6 +40,11 @@ let package = Package(
         .testTarget(name: "GiaiNganReportTests", dependencies: ["GiaiNganReport"]),
         .testTarget(name: "GiaiNganAppTests", dependencies: ["GiaiNganApp"]),
         .testTarget(name: "EndToEndTests", dependencies: ["giaingan"]),
+        // The bad-input corpus, property tests, concurrency and file-safety tests (README "Reliability").
+        .testTarget(name: "ReliabilityTests", dependencies: [
+            "giaingan", "GiaiNganCore", "GiaiNganImport", "GiaiNganStore", "GiaiNganApp",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )
