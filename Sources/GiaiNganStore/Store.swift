@@ -50,7 +50,7 @@ public final class Store: @unchecked Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: config)
             if !readOnly {
-                try Store.migrator.migrate(pool)
+                try Store.migrate(pool)
             } else {
                 let pending = try pool.read { try Store.migrator.hasCompletedMigrations($0) }
                 if !pending {
@@ -61,6 +61,21 @@ public final class Store: @unchecked Sendable {
             throw e
         } catch let e as DatabaseError {
             throw Store.translate(e, path: path)
+        }
+    }
+
+    /// Applies the pending migrations. GRDB reads which migrations are applied before it takes the
+    /// write lock, so two processes opening a new database at once may both try the first one; the
+    /// loser's transaction rolls back ("table … already exists") and a second pass, which reads the
+    /// winner's committed migrations, applies only what is left.
+    static func migrate(_ pool: DatabasePool) throws {
+        for attempt in 1...3 {
+            do {
+                return try migrator.migrate(pool)
+            } catch let e as DatabaseError where attempt < 3 && e.resultCode == .SQLITE_ERROR
+                        && (e.message ?? "").hasSuffix("already exists") {
+                continue
+            }
         }
     }
 
