@@ -31,17 +31,21 @@ public final class Store: @unchecked Sendable {
     /// The database file name used when neither `--db` nor `GIAINGAN_DB` is given.
     public static let defaultFileName = "giaingan.sqlite"
     public static let busyTimeoutSeconds: Double = 30
+    /// How long this store waits for another writer before the "busy" error.
+    public let busyTimeout: Double
 
     public let path: String
     let pool: DatabasePool
 
     /// Opens (and creates or migrates) the database at `path`.
     /// - parameter readOnly: open without writing: fails when the file does not exist.
-    public init(path: String, readOnly: Bool = false) throws {
+    /// - parameter busyTimeout: seconds to wait for another writer (the CLI reads `GIAINGAN_BUSY_TIMEOUT`).
+    public init(path: String, readOnly: Bool = false, busyTimeout: Double = Store.busyTimeoutSeconds) throws {
         self.path = path
+        self.busyTimeout = busyTimeout
         var config = Configuration()
         config.foreignKeysEnabled = true
-        config.busyMode = .timeout(Store.busyTimeoutSeconds)
+        config.busyMode = .timeout(busyTimeout)
         config.readonly = readOnly
         config.label = "giaingan"
         if readOnly && !FileManager.default.fileExists(atPath: path) {
@@ -60,7 +64,7 @@ public final class Store: @unchecked Sendable {
         } catch let e as StoreError {
             throw e
         } catch let e as DatabaseError {
-            throw Store.translate(e, path: path)
+            throw Store.translate(e, path: path, busyTimeout: busyTimeout)
         }
     }
 
@@ -80,10 +84,10 @@ public final class Store: @unchecked Sendable {
     }
 
     /// Turns SQLite errors a user can meet into plain messages.
-    static func translate(_ e: DatabaseError, path: String) -> StoreError {
+    static func translate(_ e: DatabaseError, path: String, busyTimeout: Double) -> StoreError {
         switch e.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return .busy("the database \(path) is busy: another import or weekly run is writing it and did not finish within \(Int(busyTimeoutSeconds)) s; try again when it has finished")
+            return .busy("the database \(path) is busy: another import or weekly run is writing it and did not finish within \(Int(busyTimeout)) s; try again when it has finished (GIAINGAN_BUSY_TIMEOUT=SECONDS waits longer)")
         case .SQLITE_NOTADB:
             return .invalid("\(path) is not a GiaiNgan database (not SQLite)")
         case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM:
@@ -110,7 +114,7 @@ public final class Store: @unchecked Sendable {
                 return result!
             }
         } catch let e as DatabaseError {
-            throw Store.translate(e, path: path)
+            throw Store.translate(e, path: path, busyTimeout: busyTimeout)
         }
     }
 
@@ -119,7 +123,7 @@ public final class Store: @unchecked Sendable {
         do {
             return try pool.read(body)
         } catch let e as DatabaseError {
-            throw Store.translate(e, path: path)
+            throw Store.translate(e, path: path, busyTimeout: busyTimeout)
         }
     }
 
