@@ -33,11 +33,13 @@ enum CLI {
         let process = Process()
         let out: URL, err: URL
 
-        init(_ arguments: [String], cwd: String?) throws {
+        init(_ arguments: [String], cwd: String? = nil, environment: [String: String] = [:]) throws {
             process.executableURL = URL(fileURLWithPath: CLI.binary)
             process.arguments = arguments
             var env = ProcessInfo.processInfo.environment
             env.removeValue(forKey: "GIAINGAN_DB")
+            env.removeValue(forKey: "GIAINGAN_BUSY_TIMEOUT")
+            for (key, value) in environment { env[key] = value }
             process.environment = env
             if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
             let base = FileManager.default.temporaryDirectory.appendingPathComponent("giaingan-rel-\(UUID().uuidString)")
@@ -61,8 +63,8 @@ enum CLI {
     }
 
     @discardableResult
-    static func run(_ arguments: [String], cwd: String? = nil) throws -> Result {
-        try Running(arguments, cwd: cwd).wait()
+    static func run(_ arguments: [String], cwd: String? = nil, environment: [String: String] = [:]) throws -> Result {
+        try Running(arguments, cwd: cwd, environment: environment).wait()
     }
 }
 
