@@ -113,7 +113,9 @@ public final class CSVReader {
         }
         fileSize = (status.st_mode & S_IFMT) == S_IFREG ? Int(status.st_size) : 0
 
-        capacity = chunkSize
+        // The first chunk must hold a byte-order mark whole (UTF-32's has 4 bytes), or a tiny chunk
+        // would read a UTF-8 mark as text.
+        capacity = max(chunkSize, 4)
         buffer = .allocate(capacity: capacity)
         stopsUnquoted = .allocate(capacity: 256)
         stopsQuoted = .allocate(capacity: 256)

@@ -81,6 +81,16 @@ final class EncodingTests: XCTestCase {
         XCTAssertEqual(rows.first?.fields, ["ab", "ư"])
     }
 
+    /// Found by scripts/fuzz (csv target): with a 1-byte first chunk the mark was read as text.
+    func test_byteOrderMarkIsSkippedWhateverTheChunkSize() throws {
+        let path = files.write("bom.csv", bytes: [0xEF, 0xBB, 0xBF] + Array("a,b\n".utf8))
+        for chunk in 1...5 {
+            let rows = try records(path, chunkSize: chunk)
+            XCTAssertEqual(rows.map(\.fields), [["a", "b"]], "chunk \(chunk)")
+        }
+        XCTAssertEqual(try records(files.write("bom-only.csv", bytes: [0xEF, 0xBB, 0xBF]), chunkSize: 1).count, 0)
+    }
+
     func test_emptyFileIsReadableAsNoRecords() throws {
         XCTAssertEqual(try records(files.write("empty.csv", "")).count, 0)
     }
