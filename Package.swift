@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["giaingan"]),
         // The bad-input corpus, property tests, concurrency and file-safety tests (README "Reliability").
         .testTarget(name: "ReliabilityTests", dependencies: [
-            "giaingan", "GiaiNganCore", "GiaiNganImport", "GiaiNganStore", "GiaiNganApp",
+            "giaingan", "GiaiNganCore", "GiaiNganImport", "GiaiNganStore", "GiaiNganReport", "GiaiNganApp",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
     ],
