@@ -54,6 +54,11 @@ let package = Package(
         .testTarget(name: "GiaiNganAppTests", dependencies: ["GiaiNganApp"]),
         .testTarget(name: "EndToEndTests", dependencies: ["giaingan"]),
         .testTarget(name: "GiaiNganServerTests", dependencies: ["giaingan", "GiaiNganServer"]),
+        // The bad-input corpus, property tests, concurrency and file-safety tests (README "Reliability").
+        .testTarget(name: "ReliabilityTests", dependencies: [
+            "giaingan", "GiaiNganCore", "GiaiNganImport", "GiaiNganStore", "GiaiNganReport", "GiaiNganApp",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

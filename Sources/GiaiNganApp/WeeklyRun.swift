@@ -60,9 +60,19 @@ public struct WeeklyRun {
     }
 
     /// Runs the whole job. Throws `UsageProblem` when another run holds the lock.
+    ///
+    /// Crash safety: the imports are one transaction per file; the reports are written into a
+    /// hidden folder beside `OUT/<as-of>/`, and the run is stored in the same transaction that
+    /// renames that folder into place. A run killed at any point therefore leaves either nothing
+    /// or a stored run whose folder was published, and the next run reports the same new warnings
+    /// (so an exit status 1 is never lost). Folders left behind by a killed run are cleaned up
+    /// by the next one.
     public func run() throws -> Outcome {
         let lock = try RunLock(path: databasePath + ".weekly.lock")
         defer { lock.release() }
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
+        cleanUpAfterKilledRuns()
         let files = try importInbox()
         let (province, _) = try CheckService.evaluate(store: store, rules: rules, asOf: asOf)
         let snapshots = try store.snapshots(for: province.request)
@@ -74,18 +84,15 @@ public struct WeeklyRun {
                           investor: w.investor?.name,
                           bodyJSON: JSONReport.warning(w, lang: lang, names: names).serialized(pretty: false))
         }
-        let runID = try store.saveRun(planYear: rules.planYear, asOf: asOf, rulesName: rules.name,
-                                      rulesTOML: RulesFile.render(rules), reportJSON: reportJSON, warnings: warnings)
-        let previous = try store.previousRun(planYear: rules.planYear, asOf: asOf, before: runID)
+        // Only runs whose reports were published are stored, so the latest is the one to compare with.
+        let previous = try store.previousRun(planYear: rules.planYear, asOf: asOf)
         let before = try previous.map { try store.warnings(ofRun: $0.id) } ?? []
         let beforeKeys = Set(before.map(\.key)), nowKeys = Set(warnings.map(\.key))
         let new = warnings.filter { !beforeKeys.contains($0.key) }
         let resolved = before.filter { !nowKeys.contains($0.key) }
         let persisting = warnings.filter { beforeKeys.contains($0.key) }
 
-        // Write the dated folder beside its final place, then rename it in.
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
+        // Write the dated folder beside its final place.
         let final = (out as NSString).appendingPathComponent(asOf.description)
         let staging = (out as NSString).appendingPathComponent(".\(asOf.description).partial-\(ProcessInfo.processInfo.processIdentifier)")
         try? fm.removeItem(atPath: staging)
@@ -100,18 +107,76 @@ public struct WeeklyRun {
         _ = try PerInvestorReports.write(province: province, snapshots: snapshots,
                                          directory: (staging as NSString).appendingPathComponent("investors"),
                                          format: .html, lang: lang)
-        let outcome = Outcome(runID: runID, previousRunID: previous?.id, folder: final, files: files, new: new,
-                              resolved: resolved, persisting: persisting)
-        try put("summary.json", summary(outcome, province: province, previous: previous).serialized())
-        if fm.fileExists(atPath: final) {
-            let old = (out as NSString).appendingPathComponent(".\(asOf.description).replaced-\(runID)")
+        // Store the run and publish the folder in one transaction (see above).
+        var outcome: Outcome?
+        _ = try store.saveRun(planYear: rules.planYear, asOf: asOf, rulesName: rules.name,
+                              rulesTOML: RulesFile.render(rules), reportJSON: reportJSON, warnings: warnings) { runID in
+            let o = Outcome(runID: runID, previousRunID: previous?.id, folder: final, files: files, new: new,
+                            resolved: resolved, persisting: persisting)
+            try put("summary.json", summary(o, province: province, previous: previous).serialized())
+            try publish(staging, as: final, replacedSuffix: "\(runID)")
+            outcome = o
+        }
+        return outcome!
+    }
+
+    /// Renames `staging` into `final`. An earlier folder of the same date is moved aside first and
+    /// removed after; if the process dies between the two renames, the next run puts it back.
+    func publish(_ staging: String, as final: String, replacedSuffix: String) throws {
+        let fm = FileManager.default
+        if WeeklyRun.entryExists(final) {
+            let name = (final as NSString).lastPathComponent
+            let old = (out as NSString).appendingPathComponent(".\(name).replaced-\(replacedSuffix)")
             try fm.moveItem(atPath: final, toPath: old)
             try fm.moveItem(atPath: staging, toPath: final)
             try? fm.removeItem(atPath: old)
         } else {
             try fm.moveItem(atPath: staging, toPath: final)
         }
-        return outcome
+    }
+
+    /// Removes the hidden folders a killed run leaves in OUT: a staging folder whose process is gone,
+    /// and a folder moved aside to be replaced (put back when the replacement never arrived).
+    func cleanUpAfterKilledRuns() {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: out) else { return }
+        for name in names where name.hasPrefix(".") {
+            let path = (out as NSString).appendingPathComponent(name)
+            if let range = name.range(of: ".partial-"), let pid = Int32(name[range.upperBound...]) {
+                if pid == ProcessInfo.processInfo.processIdentifier || (kill(pid, 0) != 0 && errno == ESRCH) {
+                    try? fm.removeItem(atPath: path)
+                }
+            } else if let range = name.range(of: ".replaced-") {
+                let final = (out as NSString).appendingPathComponent(String(name[name.index(after: name.startIndex)..<range.lowerBound]))
+                if WeeklyRun.entryExists(final) {
+                    try? fm.removeItem(atPath: path)
+                } else {
+                    try? fm.moveItem(atPath: path, toPath: final)
+                }
+            }
+        }
+    }
+
+    /// Writes a file that must not exist yet, refusing to follow a symbolic link at `path`.
+    static func createNew(_ path: String, contents: Data) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw UsageProblem("cannot create \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        try contents.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { throw UsageProblem("cannot write \(path): \(String(cString: strerror(errno)))") }
+                offset += n
+            }
+        }
+    }
+
+    /// Whether anything is at `path`, a dangling symbolic link included (`fileExists` follows links).
+    static func entryExists(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0
     }
 
     // MARK: - Inbox
@@ -161,20 +226,32 @@ public struct WeeklyRun {
     }
 
     /// Moves a bad file to `INBOX/rejected/` with its error report beside it.
+    ///
+    /// Nothing is written outside the inbox: `rejected` must be a real folder (a symbolic link
+    /// there stops the run), a name already taken, even by a dangling link, is never reused, and
+    /// the report is created new, without following a link.
     func reject(path: String, name: String, kind: FileKind?, message: String) throws -> FileOutcome {
         let fm = FileManager.default
         let folder = (inbox as NSString).appendingPathComponent("rejected")
-        try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var status = stat()
+        if lstat(folder, &status) == 0 {
+            guard status.st_mode & S_IFMT == S_IFDIR else {
+                throw UsageProblem("\(folder) is not a folder (a symbolic link or a file): bad files are set aside only in a real "
+                    + "rejected/ folder inside the inbox; remove it and run again")
+            }
+        } else {
+            try fm.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        }
         var target = (folder as NSString).appendingPathComponent(name)
         var n = 2
-        while fm.fileExists(atPath: target) {
+        while WeeklyRun.entryExists(target) || WeeklyRun.entryExists(target + ".errors.txt") {
             target = (folder as NSString).appendingPathComponent("\(n)-\(name)")
             n += 1
         }
         try fm.moveItem(atPath: path, toPath: target)
         let report = "GiaiNgan could not import \(name) (\(kind?.rawValue ?? "unknown kind")) on \(today):\n\n"
             + message.replacingOccurrences(of: path, with: name) + "\n\nFix the file and put it back in the inbox.\n"
-        try Data(report.utf8).write(to: URL(fileURLWithPath: target + ".errors.txt"))
+        try WeeklyRun.createNew(target + ".errors.txt", contents: Data(report.utf8))
         return FileOutcome(file: name, kind: kind?.rawValue, status: "rejected",
                            detail: "moved to rejected/\((target as NSString).lastPathComponent) with its errors beside it")
     }

@@ -113,7 +113,9 @@ public final class CSVReader {
         }
         fileSize = (status.st_mode & S_IFMT) == S_IFREG ? Int(status.st_size) : 0
 
-        capacity = chunkSize
+        // The first chunk must hold a byte-order mark whole (UTF-32's has 4 bytes), or a tiny chunk
+        // would read a UTF-8 mark as text.
+        capacity = max(chunkSize, 4)
         buffer = .allocate(capacity: capacity)
         stopsUnquoted = .allocate(capacity: 256)
         stopsQuoted = .allocate(capacity: 256)
@@ -130,7 +132,11 @@ public final class CSVReader {
         // The first chunk decides the encoding; fill it completely unless the file is shorter.
         while end < capacity && !atEndOfFile { try readMore() }
         let verdict = EncodingCheck.inspect(UnsafeBufferPointer(start: buffer, count: end), isWholeFile: atEndOfFile)
-        if let problem = verdict.problem { throw ImportIssue(file: path, expected: problem) }
+        if let problem = verdict.problem {
+            guard let index = verdict.firstInvalidIndex else { throw ImportIssue(file: path, expected: problem) }
+            // Name the first byte that is not UTF-8, as an editor would place it.
+            throw issue(at: index, expected: CSVReader.invalidByteText(buffer[index]) + problem.dropFirst("UTF-8 text".count))
+        }
         position = verdict.byteOrderMarkLength
     }
 
@@ -470,10 +476,15 @@ public final class CSVReader {
         let bytes = UnsafeBufferPointer(start: buffer + start, count: fieldEnds[index] - fieldStarts[index])
         let offset = UTF8Check.firstInvalidIndex(bytes) ?? 0
         let byte = bytes.isEmpty ? 0 : bytes[offset]
-        let guess = EncodingCheck.legacyGuess(bytes).problem ?? ""
+        // The file got past the check of its first chunk (or has a UTF-8 byte-order mark), so it is
+        // UTF-8 elsewhere: a stray character, not a file in another encoding.
+        return issue(at: start + offset, expected: CSVReader.invalidByteText(byte) + "; " + EncodingCheck.strayBytesAdvice)
+    }
+
+    /// "UTF-8 text, found the byte 0xE9, which is not UTF-8".
+    static func invalidByteText(_ byte: UInt8) -> String {
         let hex = String(byte, radix: 16, uppercase: true)
-        return issue(at: start + offset, expected: "UTF-8 text, found the byte 0x\(hex.count < 2 ? "0" + hex : hex), "
-            + "which is not UTF-8; " + (guess.hasPrefix("UTF-8 text; ") ? String(guess.dropFirst(12)) : guess))
+        return "UTF-8 text, found the byte 0x\(hex.count < 2 ? "0" + hex : hex), which is not UTF-8"
     }
 
     static func sizeText(_ bytes: Int) -> String {

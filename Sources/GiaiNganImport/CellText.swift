@@ -35,6 +35,8 @@ enum CellText {
                 i += 2
             } else if b0 & 0xF0 == 0xE0, i + 2 < n, bytes[i + 1] & 0xC0 == 0x80, bytes[i + 2] & 0xC0 == 0x80 {
                 scalar = UInt32(b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+                // An overlong form (E0 82 AF for U+00AF) is not UTF-8: leave it to the validating path.
+                guard scalar >= 0x800 else { return nil }
                 i += 3
             } else {
                 return nil

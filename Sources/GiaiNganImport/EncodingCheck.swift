@@ -11,6 +11,9 @@ enum EncodingCheck {
         var byteOrderMarkLength = 0
         /// Why the file cannot be read, phrased to follow "expected", or `nil` when it looks like UTF-8.
         var problem: String?
+        /// For a file refused as not UTF-8: the index of its first byte that is not UTF-8, so that
+        /// the message can name the line and character (a UTF-16 file has none: it is refused whole).
+        var firstInvalidIndex: Int?
     }
 
     /// The conversion hint shared by every refusal.
@@ -44,9 +47,17 @@ enum EncodingCheck {
         if let utf16 = utf16WithoutMark(bytes) { return utf16 }
         let checkedCount = isWholeFile ? n : UTF8Check.lengthWithoutCutCharacter(bytes)
         let sample = UnsafeBufferPointer(rebasing: bytes[0..<checkedCount])
-        guard UTF8Check.firstInvalidIndex(sample) != nil else { return Verdict() }
-        return legacyGuess(bytes)
+        guard let invalid = UTF8Check.firstInvalidIndex(sample) else { return Verdict() }
+        var verdict = UTF8Check.isMostlyUTF8(sample) ? Verdict(problem: "UTF-8 text; " + strayBytesAdvice) : legacyGuess(bytes)
+        verdict.firstInvalidIndex = invalid
+        return verdict
     }
+
+    /// For a file that is UTF-8 except for a few bytes: a character pasted from a program that
+    /// wrote it in a legacy encoding. Converting the whole file would garble the rest of it.
+    static let strayBytesAdvice = "the rest of the file is UTF-8, so this character probably came from a program "
+        + "that wrote it in a legacy encoding (Windows-1252 or Windows-1258): retype it and save the file as CSV UTF-8; "
+        + "do not convert the whole file, which would garble the text that is right"
 
     /// UTF-16 text without a byte-order mark shows as ASCII letters with a NUL byte beside each.
     private static func utf16WithoutMark(_ bytes: UnsafeBufferPointer<UInt8>) -> Verdict? {
@@ -131,6 +142,27 @@ enum UTF8Check {
             i += length
         }
         return nil
+    }
+
+    /// Whether `bytes` reads as UTF-8 text with a few stray bytes: it holds valid multi-byte
+    /// characters (Vietnamese letters), and more of them than bytes that are not UTF-8. A file in
+    /// Windows-1258 or TCVN3 almost never forms a valid multi-byte UTF-8 sequence by chance.
+    static func isMostlyUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var valid = 0, invalid = 0
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            if bytes[i] < 0x80 { i += 1; continue }
+            let length = bytes[i] >= 0xF0 ? 4 : bytes[i] >= 0xE0 ? 3 : 2
+            if i + length <= n, firstInvalidIndex(UnsafeBufferPointer(rebasing: bytes[i..<i + length])) == nil {
+                valid += 1
+                i += length
+            } else {
+                invalid += 1
+                i += 1
+            }
+        }
+        return valid >= 2 && valid > invalid
     }
 
     /// `bytes.count`, less the bytes of a multi-byte character cut short at the very end.

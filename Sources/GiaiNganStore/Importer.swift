@@ -102,6 +102,7 @@ extension Store {
                 }
                 out.append(try importOne(db, kind: kind, path: path, sha: sha, options: options, today: today,
                                          note: note, progress: progress))
+                if total == 0 { try Store.noteTotalsOverLimit(db, kind: kind, file: path, note: note) }
             }
             if total > 0 { throw RollbackSignal() }
             return out

@@ -36,8 +36,13 @@ public struct StoredWarning: Sendable, Hashable {
 
 extension Store {
     /// Stores a run and its warnings in one transaction; returns the run id.
+    ///
+    /// - parameter beforeCommit: runs inside the transaction once the run has its id; if it throws, or
+    ///   the process dies before it returns, the run is not stored. The weekly run publishes its
+    ///   report folder there, so that a stored run always had its reports published: a run killed
+    ///   before that leaves no trace that would hide its new warnings from the next run.
     public func saveRun(planYear: Int, asOf: CivilDate, rulesName: String, rulesTOML: String, reportJSON: String,
-                        warnings: [StoredWarning]) throws -> Int64 {
+                        warnings: [StoredWarning], beforeCommit: (Int64) throws -> Void = { _ in }) throws -> Int64 {
         try write { db in
             try db.execute(sql: """
                 INSERT INTO run (plan_year, as_of, rules_name, rules_toml, created_at, report_json) VALUES (?, ?, ?, ?, ?, ?)
@@ -50,13 +55,15 @@ extension Store {
             for w in warnings {
                 try insert.execute(arguments: [id, w.key, w.code, w.severity, w.subject, w.investor, w.bodyJSON])
             }
+            try beforeCommit(id)
             return id
         }
     }
 
     /// The run to compare a new one with: the latest run of the same plan year at the same as-of
     /// date, or else the latest at an earlier as-of date; never a run at a later date.
-    public func previousRun(planYear: Int, asOf: CivilDate, before runID: Int64) throws -> StoredRun? {
+    /// - parameter runID: only runs stored before this one count (`Int64.max`: every stored run).
+    public func previousRun(planYear: Int, asOf: CivilDate, before runID: Int64 = .max) throws -> StoredRun? {
         try read { db in
             try Row.fetchOne(db, sql: """
                 SELECT id, plan_year, as_of, rules_name, created_at, report_json FROM run

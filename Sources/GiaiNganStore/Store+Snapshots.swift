@@ -47,6 +47,8 @@ extension Store {
             }
         }
 
+        func code(_ id: Int64) -> String { registry[id]?.code ?? "#\(id)" }
+
         struct Accumulator {
             var positions: [CivilDate: Position] = [:]
             var uncounted = Position.zero
@@ -81,9 +83,9 @@ extension Store {
                 for (i, d) in positionDates.enumerated() {
                     let amount: Int64 = r[2 + i] ?? 0
                     if counted.contains(tranche) {
-                        a.positions[d, default: .zero].planVND += amount
+                        try a.positions[d, default: .zero].planVND.add(amount, what: "the plan of project \(code(id))")
                     } else if d == asOf {
-                        a.uncounted.planVND += amount
+                        try a.uncounted.planVND.add(amount, what: "the plan of project \(code(id))")
                     }
                 }
                 acc[id] = a
@@ -118,18 +120,21 @@ extension Store {
                     col += 2
                     if counted.contains(tranche) {
                         var p = a.positions[d, default: .zero]
-                        p.disbursedVND += disbursed
-                        p.outstandingAdvanceVND += advance
+                        try p.disbursedVND.add(disbursed, what: "the disbursement of project \(code(id))")
+                        try p.outstandingAdvanceVND.add(advance, what: "the advances of project \(code(id))")
                         a.positions[d] = p
                     } else if d == asOf {
-                        a.uncounted.disbursedVND += disbursed
-                        a.uncounted.outstandingAdvanceVND += advance
+                        try a.uncounted.disbursedVND.add(disbursed, what: "the disbursement of project \(code(id))")
+                        try a.uncounted.outstandingAdvanceVND.add(advance, what: "the advances of project \(code(id))")
                     }
                 }
                 if counted.contains(tranche) {
                     let cumulative: [Int64] = (0...windowCount).map { r[col + $0] ?? 0 }
                     if a.windows.isEmpty { a.windows = [VND](repeating: 0, count: windowCount) }
-                    for k in 0..<windowCount { a.windows[k] += cumulative[k] - cumulative[k + 1] }
+                    for k in 0..<windowCount {
+                        try a.windows[k].add(try cumulative[k].minus(cumulative[k + 1], what: "a 28-day window of project \(code(id))"),
+                                             what: "a 28-day window of project \(code(id))")
+                    }
                 }
                 acc[id] = a
             }

@@ -31,17 +31,21 @@ public final class Store: @unchecked Sendable {
     /// The database file name used when neither `--db` nor `GIAINGAN_DB` is given.
     public static let defaultFileName = "giaingan.sqlite"
     public static let busyTimeoutSeconds: Double = 30
+    /// How long this store waits for another writer before the "busy" error.
+    public let busyTimeout: Double
 
     public let path: String
     let pool: DatabasePool
 
     /// Opens (and creates or migrates) the database at `path`.
     /// - parameter readOnly: open without writing: fails when the file does not exist.
-    public init(path: String, readOnly: Bool = false) throws {
+    /// - parameter busyTimeout: seconds to wait for another writer (the CLI reads `GIAINGAN_BUSY_TIMEOUT`).
+    public init(path: String, readOnly: Bool = false, busyTimeout: Double = Store.busyTimeoutSeconds) throws {
         self.path = path
+        self.busyTimeout = busyTimeout
         var config = Configuration()
         config.foreignKeysEnabled = true
-        config.busyMode = .timeout(Store.busyTimeoutSeconds)
+        config.busyMode = .timeout(busyTimeout)
         config.readonly = readOnly
         config.label = "giaingan"
         if readOnly && !FileManager.default.fileExists(atPath: path) {
@@ -50,7 +54,7 @@ public final class Store: @unchecked Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: config)
             if !readOnly {
-                try Store.migrator.migrate(pool)
+                try Store.migrate(pool)
             } else {
                 let pending = try pool.read { try Store.migrator.hasCompletedMigrations($0) }
                 if !pending {
@@ -60,19 +64,37 @@ public final class Store: @unchecked Sendable {
         } catch let e as StoreError {
             throw e
         } catch let e as DatabaseError {
-            throw Store.translate(e, path: path)
+            throw Store.translate(e, path: path, busyTimeout: busyTimeout)
+        }
+    }
+
+    /// Applies the pending migrations. GRDB reads which migrations are applied before it takes the
+    /// write lock, so two processes opening a new database at once may both try the first one; the
+    /// loser's transaction rolls back ("table … already exists") and a second pass, which reads the
+    /// winner's committed migrations, applies only what is left.
+    static func migrate(_ pool: DatabasePool) throws {
+        for attempt in 1...3 {
+            do {
+                return try migrator.migrate(pool)
+            } catch let e as DatabaseError where attempt < 3 && e.resultCode == .SQLITE_ERROR
+                        && (e.message ?? "").hasSuffix("already exists") {
+                continue
+            }
         }
     }
 
     /// Turns SQLite errors a user can meet into plain messages.
-    static func translate(_ e: DatabaseError, path: String) -> StoreError {
+    static func translate(_ e: DatabaseError, path: String, busyTimeout: Double) -> StoreError {
         switch e.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return .busy("the database \(path) is busy: another import or weekly run is writing it and did not finish within \(Int(busyTimeoutSeconds)) s; try again when it has finished")
+            return .busy("the database \(path) is busy: another import or weekly run is writing it and did not finish within \(Int(busyTimeout)) s; try again when it has finished (GIAINGAN_BUSY_TIMEOUT=SECONDS waits longer)")
         case .SQLITE_NOTADB:
             return .invalid("\(path) is not a GiaiNgan database (not SQLite)")
         case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM:
             return .io("cannot open \(path) for writing: \(e.message ?? "\(e.resultCode)")")
+        case .SQLITE_ERROR where e.message == "integer overflow":
+            return .invalid("amounts in \(path) add up beyond the largest amount (9.223.372.036.854.775.807 VND): an amount "
+                + "stored in the database is wrong; `giaingan imports` lists the files imported")
         case .SQLITE_FULL:
             return .io("the disk is full while writing \(path); nothing was written")
         default:
@@ -92,7 +114,7 @@ public final class Store: @unchecked Sendable {
                 return result!
             }
         } catch let e as DatabaseError {
-            throw Store.translate(e, path: path)
+            throw Store.translate(e, path: path, busyTimeout: busyTimeout)
         }
     }
 
@@ -101,7 +123,7 @@ public final class Store: @unchecked Sendable {
         do {
             return try pool.read(body)
         } catch let e as DatabaseError {
-            throw Store.translate(e, path: path)
+            throw Store.translate(e, path: path, busyTimeout: busyTimeout)
         }
     }
 

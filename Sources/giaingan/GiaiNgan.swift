@@ -43,7 +43,8 @@ enum Main {
             if code == .success { GiaiNgan.exit(withError: error) }
             let message = GiaiNgan.message(for: error)
             FileHandle.standardError.write(Data(("giaingan: " + message + "\n").utf8))
-            if error is CommandError || "\(type(of: error))".contains("ParserError") || code == .validationFailure {
+            let isUsage = (error as? CommandError)?.isAboutUsage ?? ("\(type(of: error))".contains("ParserError") || code == .validationFailure)
+            if isUsage {
                 FileHandle.standardError.write(Data("Run `giaingan --help` or `giaingan <command> --help` for usage.\n".utf8))
             }
             exit(2)
@@ -54,5 +55,10 @@ enum Main {
 /// An error of a command, already worded for the user.
 struct CommandError: Error, CustomStringConvertible {
     let description: String
-    init(_ d: String) { description = d }
+    /// Whether `--help` can help: not when the command was right and a file it read was wrong.
+    let isAboutUsage: Bool
+    init(_ d: String, isAboutUsage: Bool = true) {
+        description = d
+        self.isAboutUsage = isAboutUsage
+    }
 }

@@ -85,7 +85,7 @@ struct Import: ParsableCommand {
             if rows > 0 { printErr("imported in \((seconds * 100).rounded() / 100) s") }
         } catch let refused as ImportRefused {
             if stderrIsTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-            throw CommandError(refused.description)
+            throw CommandError(refused.description, isAboutUsage: false)
         }
     }
 }

@@ -16,7 +16,19 @@ struct DatabaseOptions: ParsableArguments {
         return Store.defaultFileName
     }
 
-    func open(readOnly: Bool = false) throws -> Store { try Store(path: path, readOnly: readOnly) }
+    /// Seconds to wait for another process writing the database: `GIAINGAN_BUSY_TIMEOUT`, else 30.
+    var busyTimeout: Double {
+        guard let text = ProcessInfo.processInfo.environment["GIAINGAN_BUSY_TIMEOUT"], !text.isEmpty else {
+            return Store.busyTimeoutSeconds
+        }
+        guard let seconds = Double(text), seconds >= 0, seconds <= 86_400 else {
+            printErr("giaingan: GIAINGAN_BUSY_TIMEOUT=\"\(text)\" is not a number of seconds (0–86400); waiting \(Int(Store.busyTimeoutSeconds)) s")
+            return Store.busyTimeoutSeconds
+        }
+        return seconds
+    }
+
+    func open(readOnly: Bool = false) throws -> Store { try Store(path: path, readOnly: readOnly, busyTimeout: busyTimeout) }
 }
 
 /// `--year`, `--as-of`, `--rules`, shared by the commands that check.

@@ -37,7 +37,7 @@ struct Rules: ParsableCommand {
                 let r = try RulesFile.load(path: file)
                 print("\(file): valid — \(r.name), plan year \(r.planYear), checkpoints \(r.checkpoints.map(\.name).joined(separator: ", ")), annual goal \(r.annualGoal)")
             } catch let p as RulesFile.Problem {
-                throw CommandError(p.description)
+                throw CommandError(p.description, isAboutUsage: false)
             }
         }
     }

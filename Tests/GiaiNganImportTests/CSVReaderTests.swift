@@ -127,6 +127,7 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(issue?.line, 2)
         XCTAssertEqual(issue?.character, 5)
         XCTAssertTrue(issue?.expected.contains("0xFF") ?? false, issue?.description ?? "")
+        XCTAssertTrue(issue?.expected.contains("the rest of the file is UTF-8") ?? false, "a stray byte, not a file to convert")
     }
 
     // MARK: - Limits

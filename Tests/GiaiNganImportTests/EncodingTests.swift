@@ -38,6 +38,27 @@ final class EncodingTests: XCTestCase {
         XCTAssertTrue(issue?.expected.contains("Save As → CSV UTF-8 (Comma delimited)") ?? false)
     }
 
+    func test_legacyEncodingRefusalNamesTheFirstByteThatIsNotUTF8() {
+        // "Tên,Chủ" in Windows-1258 on line 2: ê is EA, u + hook is 75 D2.
+        let bytes: [UInt8] = Array("a,b\r\n".utf8) + Array("T".utf8) + [0xEA] + Array("n,Ch".utf8) + [0x75, 0xD2] + Array("\r\n".utf8)
+        let issue = thrownIssue { _ = try CSVReader(path: files.write("cp1258.csv", bytes: bytes)) }
+        XCTAssertEqual(issue?.line, 2)
+        XCTAssertEqual(issue?.character, 2)
+        XCTAssertTrue(issue?.expected.hasPrefix("UTF-8 text, found the byte 0xEA, which is not UTF-8; the file looks like Vietnamese in Windows-1258")
+                      ?? false, issue?.description ?? "")
+    }
+
+    func test_strayByteInAUTF8FileIsNamedAsAStrayCharacterNotAnEncoding() {
+        // A Windows-1252 "é" pasted into Vietnamese UTF-8 text: converting the whole file would be wrong.
+        let bytes: [UInt8] = Array("mã dự án,ghi chú\n".utf8) + Array("DA1,Caf".utf8) + [0xE9] + Array(" đợt 1\n".utf8)
+        let issue = thrownIssue { _ = try CSVReader(path: files.write("stray.csv", bytes: bytes)) }
+        XCTAssertEqual(issue?.line, 2)
+        XCTAssertEqual(issue?.character, 8)
+        XCTAssertTrue(issue?.expected.hasPrefix("UTF-8 text, found the byte 0xE9, which is not UTF-8; the rest of the file is UTF-8")
+                      ?? false, issue?.description ?? "")
+        XCTAssertFalse(issue?.expected.contains("iconv") ?? true)
+    }
+
     func test_tcvn3IsRecognisedAndRefused() {
         // "Chủ đầu tư,Dự án" in TCVN3 (ABC): ủ F1, đ AE, ầ C7, ư AD, ự F9, á B8.
         let bytes: [UInt8] = Array("Ch".utf8) + [0xF1] + Array(" ".utf8) + [0xAE, 0xC7] + Array("u t".utf8) + [0xAD]
@@ -58,6 +79,16 @@ final class EncodingTests: XCTestCase {
         let path = files.write("cut.csv", "ab,ư\n")
         let rows = try records(path, chunkSize: 4)
         XCTAssertEqual(rows.first?.fields, ["ab", "ư"])
+    }
+
+    /// Found by scripts/fuzz (csv target): with a 1-byte first chunk the mark was read as text.
+    func test_byteOrderMarkIsSkippedWhateverTheChunkSize() throws {
+        let path = files.write("bom.csv", bytes: [0xEF, 0xBB, 0xBF] + Array("a,b\n".utf8))
+        for chunk in 1...5 {
+            let rows = try records(path, chunkSize: chunk)
+            XCTAssertEqual(rows.map(\.fields), [["a", "b"]], "chunk \(chunk)")
+        }
+        XCTAssertEqual(try records(files.write("bom-only.csv", bytes: [0xEF, 0xBB, 0xBF]), chunkSize: 1).count, 0)
     }
 
     func test_emptyFileIsReadableAsNoRecords() throws {

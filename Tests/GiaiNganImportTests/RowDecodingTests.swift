@@ -160,6 +160,20 @@ final class RowDecodingTests: XCTestCase {
         XCTAssertEqual(reader.bytesConsumed, reader.fileSize)
     }
 
+    /// Found by scripts/fuzz (text target): the fast path for normal text decoded an overlong
+    /// sequence (E0 82 AF) as "¯" and stored U+FFFD instead of refusing bytes that are not UTF-8.
+    /// The first megabyte is validated whole, so it takes a byte-order mark to reach it.
+    func test_overlongUTF8InATextCellIsRefusedNotStoredAsReplacementCharacters() throws {
+        XCTAssertNil([0xE0, 0x82, 0xAF].withUnsafeBufferPointer(CellText.alreadyNormal))
+        let path = files.write("projects.csv", bytes: [0xEF, 0xBB, 0xBF] + Array("project_code,project_name,investor\nDA1,Đường ".utf8)
+            + [0xE0, 0x82, 0xAF] + Array(",Ban QLDA\n".utf8))
+        let reader = try TableReader(path: path, kind: .projects)
+        let issue = thrownIssue { _ = try reader.nextProject() }
+        XCTAssertEqual(issue?.line, 2)
+        XCTAssertEqual(issue?.character, 11)
+        XCTAssertTrue(issue?.expected.hasPrefix("UTF-8 text, found the byte 0xE0, which is not UTF-8") ?? false, issue?.description ?? "")
+    }
+
     func test_structuralErrorInARowIsThrown() throws {
         let reader = try TableReader(path: files.write("l.csv", ledgerHeader + "T1,DA1,2023,,,31/03/2023,payment,1000,ab\"c\n"),
                                      kind: .disbursements)

@@ -1,0 +1,86 @@
+import GiaiNganCore
+import GiaiNganImport
+import GRDB
+
+/// Bounds on the totals the store sums, so that no check ever meets an overflow.
+///
+/// Each amount fits in `Int64`, but two valid amounts may not add up to one: SQLite's `SUM` then
+/// fails with "integer overflow" and Swift's `+` traps, on every later check of that plan year.
+/// Since nothing in GiaiNgan deletes a stored row, an import must not leave such totals behind.
+extension Store {
+    /// The largest total, in absolute values, of one project's plan lines or of its ledger entries
+    /// in one plan year: 9 × 10^18 VND, a margin below `Int64.max` (9.22 × 10^18) that floating-point
+    /// totals cannot blur. Every sum a check computes for a project (at any date, in either or both
+    /// tranches, over any window) is bounded by it, so it is exact.
+    public static let largestProjectYearTotalVND: Double = 9e18
+
+    /// Notes an issue for every project and plan year whose plan lines or ledger entries now add up
+    /// (in absolute values) beyond ``largestProjectYearTotalVND``; `file` is the file just imported.
+    ///
+    /// Both queries read only the covering indexes `plan_line_by_year` and `ledger_as_of`.
+    static func noteTotalsOverLimit(_ db: Database, kind: FileKind, file: String, note: (ImportIssue) -> Void) throws {
+        let limit = largestProjectYearTotalVND
+        let sql: String
+        switch kind {
+        case .projects: return
+        case .plan:
+            sql = """
+                SELECT p.code, t.plan_year, t.total, t.project_id FROM (
+                    SELECT plan_year, project_id, TOTAL(ABS(amount)) AS total FROM plan_line GROUP BY plan_year, project_id
+                ) t JOIN project p ON p.id = t.project_id WHERE t.total >= ? ORDER BY p.code, t.plan_year
+                """
+        case .disbursements:
+            sql = """
+                SELECT p.code, t.plan_year, MAX(t.disbursed, t.advances), t.project_id FROM (
+                    SELECT plan_year, project_id, TOTAL(ABS(disbursed_delta)) AS disbursed, TOTAL(ABS(advance_delta)) AS advances
+                    FROM ledger_entry GROUP BY plan_year, project_id
+                ) t JOIN project p ON p.id = t.project_id WHERE t.disbursed >= ? OR t.advances >= ? ORDER BY p.code, t.plan_year
+                """
+        }
+        let arguments: StatementArguments = kind == .plan ? [limit] : [limit, limit]
+        let table = kind == .plan ? "plan_line" : "ledger_entry"
+        for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+            let code: String = row[0], year: Int = row[1], total: Double = row[2], projectID: Int64 = row[3]
+            let what = kind == .plan ? "plan lines" : "ledger entries"
+            // The file's last row of that project and year: the place to start looking.
+            let line = try Int.fetchOne(db, sql: """
+                SELECT MAX(source_line) FROM \(table) WHERE import_id = (SELECT MAX(id) FROM import) AND plan_year = ? AND project_id = ?
+                """, arguments: [year, projectID])
+            note(ImportIssue(file: file, line: line, column: "project_code", value: code,
+                             expected: "amounts that GiaiNgan can add up exactly; project \(code)'s \(what) for plan year \(year) "
+                                + "would add up to about \(scientific(total)) VND, beyond the limit of 9 × 10^18 VND per project "
+                                + "and year: an amount in this file is probably wrong"))
+        }
+    }
+
+    /// `1.0 × 10^19`, for a message about totals too large to write out.
+    static func scientific(_ value: Double) -> String {
+        var exponent = 0
+        var mantissa = value
+        while mantissa >= 10 { mantissa /= 10; exponent += 1 }
+        let tenths = Int((mantissa * 10).rounded(.down))
+        return "\(tenths / 10).\(tenths % 10) × 10^\(exponent)"
+    }
+}
+
+extension Int64 {
+    /// Adds `other`, or throws a message a user can act on where `+=` would trap.
+    mutating func add(_ other: Int64, what: @autoclosure () -> String) throws {
+        let (sum, overflow) = addingReportingOverflow(other)
+        guard !overflow else {
+            throw StoreError.invalid("\(what()) exceeds the largest amount (9.223.372.036.854.775.807 VND): an amount "
+                + "stored in the database is wrong; `giaingan imports` lists the files imported")
+        }
+        self = sum
+    }
+
+    /// `self - other`, or a message a user can act on where `-` would trap.
+    func minus(_ other: Int64, what: @autoclosure () -> String) throws -> Int64 {
+        let (difference, overflow) = subtractingReportingOverflow(other)
+        guard !overflow else {
+            throw StoreError.invalid("\(what()) exceeds the largest amount (9.223.372.036.854.775.807 VND): an amount "
+                + "stored in the database is wrong; `giaingan imports` lists the files imported")
+        }
+        return difference
+    }
+}
