@@ -18,32 +18,34 @@ enum CellText {
     /// ``alreadyNormal(_:)``), so that they may be stored as they are without making a `String`.
     static func isAlreadyNormal(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = bytes.count
-        guard n > 0, bytes[0] != 0x20, bytes[n - 1] != 0x20 else { return false }
+        guard n > 0, let p = bytes.baseAddress, p[0] != 0x20, p[n - 1] != 0x20 else { return false }
         var i = 0
         var previousWasSpace = false
         while i < n {
-            let b0 = bytes[i]
-            if b0 < 0x80 {
-                if b0 == 0x20 {
-                    if previousWasSpace { return false }
-                    previousWasSpace = true
-                } else {
-                    guard b0 > 0x20 && b0 != 0x7F else { return false }
-                    previousWasSpace = false
-                }
-                i += 1
+            let b0 = p[i]
+            // Printable ASCII other than a space: most bytes of any cell.
+            if b0 &- 0x21 < 0x5E {
+                previousWasSpace = false
+                i &+= 1
                 continue
             }
+            if b0 == 0x20 {
+                if previousWasSpace { return false }
+                previousWasSpace = true
+                i &+= 1
+                continue
+            }
+            if b0 < 0x80 { return false }                          // control characters and DEL
             previousWasSpace = false
             let scalar: UInt32
-            if b0 & 0xE0 == 0xC0, i + 1 < n, bytes[i + 1] & 0xC0 == 0x80, b0 >= 0xC2 {
-                scalar = UInt32(b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
-                i += 2
-            } else if b0 & 0xF0 == 0xE0, i + 2 < n, bytes[i + 1] & 0xC0 == 0x80, bytes[i + 2] & 0xC0 == 0x80 {
-                scalar = UInt32(b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+            if b0 & 0xE0 == 0xC0, i &+ 1 < n, p[i &+ 1] & 0xC0 == 0x80, b0 >= 0xC2 {
+                scalar = UInt32(b0 & 0x1F) << 6 | UInt32(p[i &+ 1] & 0x3F)
+                i &+= 2
+            } else if b0 & 0xF0 == 0xE0, i &+ 2 < n, p[i &+ 1] & 0xC0 == 0x80, p[i &+ 2] & 0xC0 == 0x80 {
+                scalar = UInt32(b0 & 0x0F) << 12 | UInt32(p[i &+ 1] & 0x3F) << 6 | UInt32(p[i &+ 2] & 0x3F)
                 // An overlong form of a smaller character is not UTF-8: leave it to the exact path.
                 guard scalar >= 0x800 else { return false }
-                i += 3
+                i &+= 3
             } else {
                 return false
             }

@@ -163,14 +163,22 @@ public final class TableReader {
                 var issues: [ImportIssue] = []
                 let mark = batch.text.count
                 // The order of the cells is nextLedgerEntry's, so that issues and thrown errors agree.
+                // Each value is first decoded directly from its bytes; a cell that does not decode
+                // so (blank, defaulted, wrong) goes through `value`, which says why.
+                let decoder = self.decoder
                 let txnID = try textSpan(.txnID, line, &issues, required: true, into: &batch)
                 let code = try textSpan(.projectCode, line, &issues, required: true, into: &batch)
-                let year = try value(.planYear, line, &issues, required: true, decoder.year)
-                let tranche = try value(.tranche, line, &issues, required: false, decoder.tranche)
+                var year = fast(.planYear) { try? decoder.year($0) }
+                if year == nil { year = try value(.planYear, line, &issues, required: true, decoder.year) }
+                var tranche = fast(.tranche) { decoder.tranches.exactValue($0) }
+                if tranche == nil { tranche = try value(.tranche, line, &issues, required: false, decoder.tranche) }
                 let fundSource = try textSpan(.fundSource, line, &issues, required: false, into: &batch)
-                let date = try value(.date, line, &issues, required: true, decoder.date)
-                let type = try value(.type, line, &issues, required: true, decoder.entryType)
-                let amount = try value(.amountVND, line, &issues, required: true, decoder.positiveAmount)
+                var date = fast(.date) { try? decoder.date($0) }
+                if date == nil { date = try value(.date, line, &issues, required: true, decoder.date) }
+                var type = fast(.type) { decoder.entryTypes.exactValue($0) }
+                if type == nil { type = try value(.type, line, &issues, required: true, decoder.entryType) }
+                var amount = fast(.amountVND) { try? decoder.positiveAmount($0) }
+                if amount == nil { amount = try value(.amountVND, line, &issues, required: true, decoder.positiveAmount) }
                 let note = try textSpan(.note, line, &issues, required: false, into: &batch)
                 guard issues.isEmpty, !txnID.isAbsent, !code.isAbsent, let year, let date, let type, let amount else {
                     batch.truncateText(to: mark)
@@ -185,6 +193,13 @@ public final class TableReader {
             batch.failure = error
             return false
         }
+    }
+
+    /// `decode` applied to the bytes of `field`'s cell, or `nil` when the file has no such column.
+    @inline(__always)
+    private func fast<Value>(_ field: Field, _ decode: (UnsafeBufferPointer<UInt8>) -> Value?) -> Value? {
+        let column = header.columnOf[field.rawValue]
+        return column >= 0 ? csv.withFieldBytes(column, decode) : nil
     }
 
     /// The text bytes one bulk batch may hold before it is handed on, however few its rows: a
