@@ -81,9 +81,21 @@ public final class Store: @unchecked Sendable {
     }
 
     /// Runs `body` in a write transaction, translating SQLite errors.
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
+    ///
+    /// - parameter bulk: the transaction writes many rows whose references the caller has checked
+    ///   itself: SQLite's per-row foreign-key lookups are switched off for it (they are back on
+    ///   for the connection's next transaction), and the page cache is raised to
+    ///   ``bulkCacheKiB``.
+    func write<T>(bulk: Bool = false, _ body: (Database) throws -> T) throws -> T {
         do {
             return try pool.writeWithoutTransaction { db in
+                if bulk {
+                    // Both pragmas act on the connection and must run outside a transaction.
+                    try db.execute(sql: "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -\(Store.bulkCacheKiB)")
+                }
+                defer {
+                    if bulk { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
+                }
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)
@@ -95,6 +107,11 @@ public final class Store: @unchecked Sendable {
             throw Store.translate(e, path: path)
         }
     }
+
+    /// The page cache of a bulk import, in KiB: room for the pages it keeps coming back to
+    /// (the ends of the table and indexes, the txn_id index's path) within the 64 MB of memory a
+    /// million-row import may use; SQLite's default is 2 MB.
+    static let bulkCacheKiB = 16_384
 
     /// Runs `body` in a read transaction (a consistent snapshot), translating SQLite errors.
     func read<T>(_ body: (Database) throws -> T) throws -> T {

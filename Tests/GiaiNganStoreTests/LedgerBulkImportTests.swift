@@ -1,0 +1,136 @@
+import Foundation
+import XCTest
+import GiaiNganCore
+import GiaiNganImport
+import GRDB
+@testable import GiaiNganStore
+
+/// The ledger import writes hundreds of rows per statement on one thread while another decodes:
+/// these tests pin that every row is still counted and reported exactly as one row at a time
+/// would: duplicates, conflicts and bad rows anywhere in a statement, a batch or a file, in file order.
+final class LedgerBulkImportTests: XCTestCase {
+    static let projects = "project_code,project_name,investor\nP1,Đường A,Ban QLDA tỉnh\nP2,Kè B,UBND huyện Năm Căn\n"
+    static let header = "txn_id,project_code,plan_year,date,type,amount_vnd\n"
+
+    private func ledger(_ rows: Int, from first: Int = 1, amount: (Int) -> Int = { 1_000 + $0 }) -> String {
+        (first..<(first + rows)).map { "T\($0),P\($0 % 2 + 1),2023,2023-03-01,payment,\(amount($0))\n" }.joined()
+    }
+
+    private func refusal(_ body: () throws -> Void) -> String {
+        do {
+            try body()
+            XCTFail("the import was expected to be refused")
+            return ""
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    func test_manyRowsAcrossStatementsAndBatchesAreAllCounted() throws {
+        let tmp = TempDir()
+        let store = try tmp.store()
+        _ = try store.importFiles(kind: .projects, paths: [tmp.file("p.csv", Self.projects)], today: d("2023-05-01"))
+        // 10,000 rows: several 4096-row batches, 256-row statements and a tail of 16- and 1-row ones.
+        let first = try store.importFiles(kind: .disbursements, paths: [tmp.file("a.csv", Self.header + ledger(10_000))],
+                                          today: d("2023-05-01"))[0]
+        XCTAssertEqual([first.rowsRead, first.added, first.present], [10_000, 10_000, 0])
+        // Overlapping export: 3,000 already stored, 4,321 new.
+        let second = try store.importFiles(kind: .disbursements,
+                                           paths: [tmp.file("b.csv", Self.header + ledger(7_321, from: 7_001))],
+                                           today: d("2023-05-01"))[0]
+        XCTAssertEqual([second.rowsRead, second.added, second.present], [7_321, 4_321, 3_000])
+        XCTAssertEqual(try store.count("ledger_entry"), 14_321)
+        let total = try store.read { db in try Int.fetchOne(db, sql: "SELECT SUM(amount) FROM ledger_entry")! }
+        XCTAssertEqual(total, (1...14_321).reduce(0) { $0 + 1_000 + $1 })
+        let lines = try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT txn_id, source_line, import_id FROM ledger_entry WHERE txn_id IN ('T1', 'T10000', 'T14321')")
+        }
+        XCTAssertEqual(lines.map { $0[0] as String }, ["T1", "T10000", "T14321"])
+        XCTAssertEqual(lines.map { $0[1] as Int }, [2, 10_001, 7_322])
+    }
+
+    func test_sameTxnTwiceInOneFileWithTheSameContentCountsOnce() throws {
+        let tmp = TempDir()
+        let store = try tmp.store()
+        _ = try store.importFiles(kind: .projects, paths: [tmp.file("p.csv", Self.projects)], today: d("2023-05-01"))
+        let text = Self.header + ledger(300) + "T5,P2,2023,2023-03-01,payment,1005\n" + ledger(10, from: 301)
+        let s = try store.importFiles(kind: .disbursements, paths: [tmp.file("a.csv", text)], today: d("2023-05-01"))[0]
+        XCTAssertEqual([s.rowsRead, s.added, s.present], [311, 310, 1])
+    }
+
+    func test_conflictsAnywhereAreReportedInFileOrderWithBothVersions() throws {
+        let tmp = TempDir()
+        let store = try tmp.store()
+        _ = try store.importFiles(kind: .projects, paths: [tmp.file("p.csv", Self.projects)], today: d("2023-05-01"))
+        _ = try store.importFiles(kind: .disbursements, paths: [tmp.file("a.csv", Self.header + ledger(5_000))], today: d("2023-05-01"))
+        // b.csv: rows 1–4999 again, three of them changed: in the first statement, deep in a
+        // later batch, and in the one-row tail; plus a row repeated with a new amount.
+        var rows = ledger(4_999, amount: { [3, 4_500, 4_999].contains($0) ? 7 : 1_000 + $0 })
+        rows += "T6001,P1,2023,2023-03-02,advance,9\nT6001,P1,2023,2023-03-02,advance,10\n"
+        let message = refusal {
+            _ = try store.importFiles(kind: .disbursements, paths: [tmp.file("b.csv", Self.header + rows)], today: d("2023-05-01"))
+        }
+        let conflictLines = message.split(separator: "\n").filter { $0.contains("b.csv:") }.map { String($0) }
+        XCTAssertEqual(conflictLines.count, 4, message)
+        XCTAssertTrue(conflictLines[0].hasPrefix("\(tmp.path)/b.csv:4: column \"txn_id\": value \"T3\""), conflictLines[0])
+        XCTAssertTrue(conflictLines[0].contains("project P2, plan year 2023, current, 2023-03-01, payment, 1003 VND (from a.csv, line 4)"), conflictLines[0])
+        XCTAssertTrue(conflictLines[1].contains("b.csv:4501:"), conflictLines[1])
+        XCTAssertTrue(conflictLines[2].contains("b.csv:5000:"), conflictLines[2])
+        XCTAssertTrue(conflictLines[3].contains("b.csv:5002:"), conflictLines[3])
+        XCTAssertTrue(conflictLines[3].contains("line 5001 of this file has the same txn_id with different content"), conflictLines[3])
+        XCTAssertTrue(message.contains("nothing was imported"))
+        XCTAssertEqual(try store.count("ledger_entry"), 5_000)
+        let amount = try store.read { db in try Int.fetchOne(db, sql: "SELECT amount FROM ledger_entry WHERE txn_id = 'T3'")! }
+        XCTAssertEqual(amount, 1_003, "a treasury entry is never overwritten")
+    }
+
+    func test_badRowsUnknownProjectsAndAStructuralErrorKeepFileOrder() throws {
+        let tmp = TempDir()
+        let store = try tmp.store()
+        _ = try store.importFiles(kind: .projects, paths: [tmp.file("p.csv", Self.projects)], today: d("2023-05-01"))
+        var text = Self.header + ledger(5_000)
+        text += "X1,P9,2023,2023-03-01,payment,5\n"             // line 5002: unknown project (reported last)
+        text += "X2,P1,2023,31/02/2023,payment,5\n"            // line 5003: no such date
+        text += ledger(3_000, from: 5_003)
+        text += "X3,P1,2023,2023-03-01,gift,5\n"               // line 8004: bad type
+        text += "X4,P1,2023,2023-03-01,payment,5,\"x\"y\n"     // line 8005: a stray quote ends the file
+        text += ledger(10, from: 9_000)
+        let message = refusal {
+            _ = try store.importFiles(kind: .disbursements, paths: [tmp.file("l.csv", text)], today: d("2023-05-01"))
+        }
+        let lines = message.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 5, message)
+        XCTAssertTrue(lines[0].contains("l.csv:5003:"), lines[0])
+        XCTAssertTrue(lines[1].contains("l.csv:8004:"), lines[1])
+        XCTAssertTrue(lines[2].contains("l.csv:8005:"), lines[2])
+        XCTAssertTrue(lines[3].contains("l.csv:5002: column \"project_code\": value \"P9\""), lines[3])
+        XCTAssertEqual(try store.count("ledger_entry"), 0)
+    }
+
+    func test_foreignKeysAreCheckedAgainAfterALedgerImport() throws {
+        let tmp = TempDir()
+        let store = try tmp.store()
+        _ = try store.importFiles(kind: .projects, paths: [tmp.file("p.csv", Self.projects)], today: d("2023-05-01"))
+        _ = try store.importFiles(kind: .disbursements, paths: [tmp.file("a.csv", Self.header + ledger(3))], today: d("2023-05-01"))
+        let on = try store.write { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") }
+        XCTAssertEqual(on, 1)
+        XCTAssertThrowsError(try store.write { db in
+            try db.execute(sql: "UPDATE ledger_entry SET project_id = 999 WHERE txn_id = 'T1'")
+        })
+        XCTAssertThrowsError(try store.importFiles(kind: .disbursements, paths: [tmp.file("bad.csv", "nonsense")], today: d("2023-05-01")))
+        XCTAssertEqual(try store.write { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") }, 1)
+    }
+
+    func test_planYearWithoutPlanIsNotedPerFile() throws {
+        let tmp = TempDir()
+        let store = try tmp.store()
+        _ = try store.importFiles(kind: .projects, paths: [tmp.file("p.csv", Self.projects)], today: d("2024-01-10"))
+        _ = try store.importFiles(kind: .plan, paths: [tmp.file("plan.csv", "project_code,plan_year,class,amount_vnd,effective_on\nP1,2023,transitional,1000000,2023-01-05\n")],
+                                  today: d("2024-01-10"))
+        let a = tmp.file("a.csv", Self.header + "A1,P1,2023,2023-12-01,payment,5\nA2,P1,2024,2024-01-05,advance,7\nA3,P2,2024,2024-01-06,advance,7\n")
+        let b = tmp.file("b.csv", Self.header + "A2,P1,2024,2024-01-05,advance,7\nB1,P2,2024,2024-01-08,payment,9\n")
+        let s = try store.importFiles(kind: .disbursements, paths: [a, b], today: d("2024-01-10"))
+        XCTAssertEqual(s[0].notes, ["accepted 2 entries drawing on plan year 2024, which has no plan yet: they count once its plan is imported"])
+        XCTAssertEqual(s[1].notes, ["accepted 1 entries drawing on plan year 2024, which has no plan yet: they count once its plan is imported"])
+    }
+}
