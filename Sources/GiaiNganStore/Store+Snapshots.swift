@@ -2,12 +2,12 @@ import GiaiNganCore
 import GRDB
 
 extension Store {
-    /// The snapshots the core evaluates, computed by SQL aggregation.
+    /// The snapshots the core evaluates, computed from the database.
     ///
-    /// One index range scan of the plan year's ledger entries, grouped by project and tranche,
-    /// with one conditional sum per date the core needs (the as-of date, every checkpoint passed,
-    /// the window end, and the 28-day window boundaries counted back from the as-of date). No
-    /// entry is loaded into memory; the result has one row per project and tranche.
+    /// Plans are summed in SQL with one conditional sum per date the core needs (the as-of date,
+    /// every checkpoint passed, the window end). Ledger entries are read once, in one range scan of
+    /// the plan year's date index up to the as-of date, and summed as they stream by into fixed
+    /// buckets per project and tranche (``LedgerSums``): no entry is kept in memory.
     ///
     /// - parameter investor: restrict to one investor's projects (the investor view).
     public func snapshots(for request: EvaluationRequest, investor: InvestorID? = nil) throws -> [ProjectSnapshot] {
@@ -18,8 +18,6 @@ extension Store {
         let asOf = request.asOf
         let positionDates = request.dates
         let windowCount = request.windowCount
-        // Cumulative sums at each window boundary: boundary k is asOf − 28k (k = 0…windowCount).
-        let boundaries = (0...windowCount).map { asOf.adding(days: -Activity.windowDays * $0) }
         let counted = request.rules.countedTranches
 
         var investorFilter = ""
@@ -90,46 +88,30 @@ extension Store {
             }
         }
 
-        // Ledger: disbursed and advances at each position date; disbursed at each window boundary.
+        // Ledger: one range scan of the year's entries up to the as-of date, in the date index
+        // that covers them, summed here per project and tranche. Entries come in date order, so
+        // where an entry's date falls among the position dates and the 28-day windows is worked
+        // out once per date, not per entry; each entry then adds to one position bucket and at
+        // most one window, and positions are cumulated at the end.
         do {
-            var cols: [String] = []
-            var args: [any DatabaseValueConvertible] = []
-            for d in positionDates {
-                cols.append("SUM(CASE WHEN date <= ? THEN disbursed_delta ELSE 0 END)")
-                cols.append("SUM(CASE WHEN date <= ? THEN advance_delta ELSE 0 END)")
-                args += [d.dayNumber, d.dayNumber]
-            }
-            for b in boundaries {
-                cols.append("SUM(CASE WHEN date <= ? THEN disbursed_delta ELSE 0 END)")
-                args.append(b.dayNumber)
-            }
-            args += [request.planYear, asOf.dayNumber] + investorArgs
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT project_id, tranche, \(cols.joined(separator: ", ")) FROM ledger_entry
-                WHERE plan_year = ? AND date <= ?\(investorFilter) GROUP BY project_id, tranche
-                """, arguments: StatementArguments(args))
-            while let r = try rows.next() {
-                let id: Int64 = r[0]
-                let tranche = Tranche(storeCode: r[1])
+            let sums = try LedgerSums(db, planYear: request.planYear, asOf: asOf, positionDates: positionDates,
+                                      windowCount: windowCount, projects: registry)
+            for (id, tranche, totals) in try sums.groups() {
                 var a = acc[id, default: Accumulator()]
-                var col = 2
-                for d in positionDates {
-                    let disbursed: Int64 = r[col] ?? 0, advance: Int64 = r[col + 1] ?? 0
-                    col += 2
-                    if counted.contains(tranche) {
-                        var p = a.positions[d, default: .zero]
-                        p.disbursedVND += disbursed
-                        p.outstandingAdvanceVND += advance
-                        a.positions[d] = p
-                    } else if d == asOf {
-                        a.uncounted.disbursedVND += disbursed
-                        a.uncounted.outstandingAdvanceVND += advance
-                    }
-                }
                 if counted.contains(tranche) {
-                    let cumulative: [Int64] = (0...windowCount).map { r[col + $0] ?? 0 }
+                    for (i, d) in positionDates.enumerated() {
+                        var p = a.positions[d, default: .zero]
+                        p.disbursedVND = try p.disbursedVND.checkedAdding(totals.disbursed[i], context: "a disbursed total")
+                        p.outstandingAdvanceVND = try p.outstandingAdvanceVND.checkedAdding(totals.advance[i], context: "an advance total")
+                        a.positions[d] = p
+                    }
                     if a.windows.isEmpty { a.windows = [VND](repeating: 0, count: windowCount) }
-                    for k in 0..<windowCount { a.windows[k] += cumulative[k] - cumulative[k + 1] }
+                    for k in 0..<windowCount {
+                        a.windows[k] = try a.windows[k].checkedAdding(totals.windows[k], context: "a 28-day window")
+                    }
+                } else {
+                    a.uncounted.disbursedVND = try a.uncounted.disbursedVND.checkedAdding(totals.disbursed.last ?? 0, context: "a disbursed total")
+                    a.uncounted.outstandingAdvanceVND = try a.uncounted.outstandingAdvanceVND.checkedAdding(totals.advance.last ?? 0, context: "an advance total")
                 }
                 acc[id] = a
             }

@@ -133,4 +133,33 @@ final class LedgerBulkImportTests: XCTestCase {
         XCTAssertEqual(s[0].notes, ["accepted 2 entries drawing on plan year 2024, which has no plan yet: they count once its plan is imported"])
         XCTAssertEqual(s[1].notes, ["accepted 1 entries drawing on plan year 2024, which has no plan yet: they count once its plan is imported"])
     }
+
+    /// A database made before the date index (migrations v1 and v2 only) gets it on opening,
+    /// and gives the same figures.
+    func test_aDatabaseMadeBeforeTheDateIndexIsMigrated() throws {
+        let tmp = TempDir()
+        let request = EvaluationRequest(planYear: 2023, asOf: d("2023-09-15"), rules: .caMau2023)
+        let expected: [ProjectSnapshot]
+        do {
+            let store = try tmp.store()
+            try store.importProvince()
+            expected = try store.snapshots(for: request)
+            try store.write { db in
+                try db.execute(sql: """
+                    DROP INDEX ledger_by_date;
+                    CREATE INDEX ledger_as_of ON ledger_entry(plan_year, project_id, tranche, date, disbursed_delta, advance_delta);
+                    DELETE FROM grdb_migrations WHERE identifier LIKE 'v3:%';
+                    """)
+            }
+        }
+        let store = try tmp.store()
+        let indexes = try store.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ledger_entry' ORDER BY name")
+        }
+        XCTAssertEqual(indexes, ["ledger_by_date", "sqlite_autoindex_ledger_entry_1"])
+        let snapshots = try store.snapshots(for: request)
+        XCTAssertEqual(snapshots.map(\.project.code), expected.map(\.project.code))
+        XCTAssertEqual(snapshots.map(\.positions), expected.map(\.positions))
+        XCTAssertEqual(snapshots.map(\.activity), expected.map(\.activity))
+    }
 }
