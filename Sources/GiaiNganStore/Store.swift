@@ -44,6 +44,12 @@ public final class Store: @unchecked Sendable {
         config.busyMode = .timeout(Store.busyTimeoutSeconds)
         config.readonly = readOnly
         config.label = "giaingan"
+        config.prepareDatabase { db in
+            // Only a new file takes it (a database keeps the page size it was made with). Bulk
+            // imports write ~20% faster with 16 KiB pages than with SQLite's default 4 KiB: fewer
+            // pages to split, link and copy per row.
+            try db.execute(sql: "PRAGMA page_size = \(Store.pageSize)")
+        }
         if readOnly && !FileManager.default.fileExists(atPath: path) {
             throw StoreError.notFound("no database at \(path): import files first (giaingan import …) or pass --db PATH")
         }
@@ -79,6 +85,9 @@ public final class Store: @unchecked Sendable {
             return .invalid("database error in \(path): \(e.message ?? "\(e.resultCode)")")
         }
     }
+
+    /// The page size of new databases.
+    static let pageSize = 16_384
 
     /// Runs `body` in a write transaction, translating SQLite errors.
     ///
