@@ -91,6 +91,22 @@ enum WarningRules {
                                checkpointName: "annual", position: e.province.position, threshold: goal.threshold,
                                shortfallVND: risk.shortfallVND, risk: risk, milestone: nil))
         }
-        return out.sorted { ($0.severity, $0.subject, $0.code.rawValue) < ($1.severity, $1.subject, $1.code.rawValue) }
+        return sortedForReports(out)
+    }
+
+    /// `warnings` ordered by severity, subject and code, ties in their original order (a stable
+    /// sort). The order is found on small keys and the warnings moved once: sorting the
+    /// warnings themselves copied each large value at every step, which with one warning per
+    /// project of a big province cost more than deriving them.
+    static func sortedForReports(_ warnings: [Warning]) -> [Warning] {
+        let keys = warnings.map { (severity: $0.severity, subject: $0.subject, code: $0.code.rawValue) }
+        let order = keys.indices.sorted { i, j in
+            let a = keys[i], b = keys[j]
+            if a.severity != b.severity { return a.severity < b.severity }
+            if a.subject != b.subject { return a.subject < b.subject }
+            if a.code != b.code { return a.code < b.code }
+            return i < j
+        }
+        return order.map { warnings[$0] }
     }
 }

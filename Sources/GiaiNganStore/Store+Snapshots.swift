@@ -37,9 +37,14 @@ extension Store {
             var args: [any DatabaseValueConvertible] = []
             if let investor { sql += " WHERE i.name = ?"; args = [investor.name] }
             let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args))
+            // A few hundred investors own tens of thousands of projects: normalise each name once.
+            var investors: [String: InvestorID] = [:]
             while let r = try rows.next() {
                 let proc: Int64? = r[5], start: Int64? = r[6]
-                registry[r[0]] = Project(code: r[1], name: r[2], investor: InvestorID(r[3] as String), district: r[4],
+                let name: String = r[3]
+                let investor = investors[name] ?? InvestorID(name)
+                investors[name] = investor
+                registry[r[0]] = Project(code: r[1], name: r[2], investor: investor, district: r[4],
                                          proceduresCompletedOn: proc.map { CivilDate(dayNumber: Int($0)) },
                                          constructionStartedOn: start.map { CivilDate(dayNumber: Int($0)) })
             }
