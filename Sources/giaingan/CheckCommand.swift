@@ -49,7 +49,7 @@ struct Check: ParsableCommand {
             scope = .investor(id)
         }
         let result = try CheckService.evaluate(store: store, rules: rules, asOf: period.asOf, investor: investorID)
-        writeStdout(output.format.render(result.view, lang: output.lang, scope: scope))
+        output.format.write(result.view, lang: output.lang, scope: scope) { writeStdout($0) }
         if failOn.isReached(by: result.view.warnings) { throw ExitCode(1) }
     }
 }
