@@ -4,8 +4,10 @@ import GiaiNganCore
 public enum Language: String, Sendable, CaseIterable {
     case vi, en
 
-    /// Picks the Vietnamese or the English text.
-    @inlinable public func t(_ vi: String, _ en: String) -> String { self == .vi ? vi : en }
+    /// Picks the Vietnamese or the English text; only the one picked is built.
+    @inlinable public func t(_ vi: @autoclosure () -> String, _ en: @autoclosure () -> String) -> String {
+        self == .vi ? vi() : en()
+    }
 }
 
 /// Number, money and date formatting for reports: exact, and never contradicting a status.
@@ -17,14 +19,22 @@ public enum Format {
 
     /// Groups thousands of an integer with `separator`.
     public static func grouped(_ amount: Int64, separator: String) -> String {
-        let negative = amount < 0
-        let digits = Array(String(amount.magnitude))
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out += separator }
-            out.append(c)
+        // Built as bytes: reports format tens of thousands of amounts.
+        var digits: [UInt8] = []
+        digits.reserveCapacity(20)
+        var magnitude = amount.magnitude
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        var out: [UInt8] = []
+        out.reserveCapacity(digits.count * 2 + 1)
+        if amount < 0 { out.append(UInt8(ascii: "-")) }
+        for (i, digit) in digits.reversed().enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(contentsOf: separator.utf8) }
+            out.append(digit)
         }
-        return negative ? "-" + out : out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Billions of VND with two decimals, rounded half away from zero: `1,23 tỷ` / `1.23 bn`.
