@@ -14,9 +14,10 @@ public enum JSONReport {
     /// warning at a time (a large province's report is some 70 MB; holding it all as values
     /// before writing it cost more than computing it).
     public static func render(_ e: Evaluation, lang: Language, scope: ReportScope) -> String {
+        let warnings = warningsInBackground(e, lang: lang)
         var out = JSONBytes()
         out.bytes.reserveCapacity(4096 + 3500 * e.projects.count + 1200 * e.warnings.count)
-        JSONMember.writeObject(members(e, lang: lang, scope: scope), into: &out, indent: 0)
+        JSONMember.writeObject(members(e, lang: lang, scope: scope, warningsWritten: warnings), into: &out, indent: 0)
         out.bytes.append(0x0A)
         return String(decoding: out.bytes, as: UTF8.self)
     }
@@ -25,9 +26,10 @@ public enum JSONReport {
     /// the whole text is never held in memory.
     public static func write(_ e: Evaluation, lang: Language, scope: ReportScope,
                              to sink: (UnsafeRawBufferPointer) -> Void) {
+        let warnings = warningsInBackground(e, lang: lang)
         var out = JSONBytes()
         out.bytes.reserveCapacity(JSONReport.pieceBytes + (1 << 16))
-        JSONMember.writeObject(members(e, lang: lang, scope: scope), into: &out, indent: 0) { out in
+        JSONMember.writeObject(members(e, lang: lang, scope: scope, warningsWritten: warnings), into: &out, indent: 0) { out in
             guard out.bytes.count >= JSONReport.pieceBytes else { return }
             out.bytes.withUnsafeBytes(sink)
             out.bytes.removeAll(keepingCapacity: true)
@@ -42,8 +44,9 @@ public enum JSONReport {
         .object(members(e, lang: lang, scope: scope).map { ($0.0, $0.1.value) })
     }
 
-    static func members(_ e: Evaluation, lang: Language, scope: ReportScope) -> [(String, JSONMember)] {
-        let names = Dictionary(e.projects.map { ($0.project.code, $0.project.name) }, uniquingKeysWith: { a, _ in a })
+    static func members(_ e: Evaluation, lang: Language, scope: ReportScope,
+                        warningsWritten: (() -> [UInt8])? = nil) -> [(String, JSONMember)] {
+        let names = projectNames(e)
         var scopeValue: [(String, JSONValue)] = [("kind", .string("province"))]
         if case .investor(let id) = scope { scopeValue = [("kind", .string("investor")), ("investor", .string(id.name))] }
         let province: JSONValue = .object(subjectFields(e.province, e) + [("annual_goal", annualGoal(e.annualGoal))])
@@ -67,8 +70,30 @@ public enum JSONReport {
         top.append(("groups", .value(.array(groups))))
         top.append(("investors", .value(.array(investors))))
         top.append(("projects", .elements(count: e.projects.count) { project(e.projects[$0], e) }))
-        top.append(("warnings", .elements(count: e.warnings.count) { warning(e.warnings[$0], lang: lang, names: names) }))
+        let element: @Sendable (Int) -> JSONValue = { warning(e.warnings[$0], lang: lang, names: names) }
+        if let warningsWritten {
+            top.append(("warnings", .written(count: e.warnings.count, element: element, bytes: warningsWritten)))
+        } else {
+            top.append(("warnings", .elements(count: e.warnings.count, element: element)))
+        }
         return top
+    }
+
+    /// Starts writing the `warnings` array - sentences and all, a large part of the work - on a
+    /// second thread, as `members` would write it; the rest is written meanwhile.
+    static func warningsInBackground(_ e: Evaluation, lang: Language) -> () -> [UInt8] {
+        let job = Background {
+            let names = projectNames(e)
+            var out = JSONBytes()
+            JSONMember.writeArray(count: e.warnings.count, element: { warning(e.warnings[$0], lang: lang, names: names) },
+                                  into: &out, indent: 1)
+            return out.bytes
+        }
+        return { job.result() }
+    }
+
+    static func projectNames(_ e: Evaluation) -> [String: String] {
+        Dictionary(e.projects.map { ($0.project.code, $0.project.name) }, uniquingKeysWith: { a, _ in a })
     }
 
     static func investor(_ i: InvestorResult, _ e: Evaluation) -> JSONValue {

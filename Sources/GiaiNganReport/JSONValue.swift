@@ -65,13 +65,31 @@ public indirect enum JSONValue: Sendable, Equatable {
 enum JSONMember {
     case value(JSONValue)
     case elements(count: Int, element: (Int) -> JSONValue)
+    /// An array of `count` elements already written (by `writeArray` at this member's depth),
+    /// asked for when its turn comes: made elsewhere meanwhile.
+    case written(count: Int, element: (Int) -> JSONValue, bytes: () -> [UInt8])
 
     /// The member as a value (every element made).
     var value: JSONValue {
         switch self {
         case .value(let v): return v
-        case .elements(let count, let element): return .array((0..<count).map(element))
+        case .elements(let count, let element), .written(let count, let element, _): return .array((0..<count).map(element))
         }
+    }
+
+    /// Writes an array of `count` elements as `JSONValue.array` would at `indent`.
+    static func writeArray(count: Int, element: (Int) -> JSONValue, into out: inout JSONBytes, indent: Int?,
+                           afterElement: (inout JSONBytes) -> Void = { _ in }) {
+        if count == 0 { out.append("[]"); return }
+        out.bytes.append(UInt8(ascii: "["))
+        for k in 0..<count {
+            if k > 0 { out.bytes.append(UInt8(ascii: ",")) }
+            out.newline(indent.map { $0 + 1 })
+            element(k).write(into: &out, indent: indent.map { $0 + 1 })
+            afterElement(&out)
+        }
+        out.newline(indent)
+        out.bytes.append(UInt8(ascii: "]"))
     }
 
     /// Writes an object of `members` exactly as `JSONValue.object` of their values would be written;
@@ -90,16 +108,10 @@ enum JSONMember {
             case .value(let v):
                 v.write(into: &out, indent: inner)
             case .elements(let count, let element):
-                if count == 0 { out.append("[]"); continue }
-                out.bytes.append(UInt8(ascii: "["))
-                for k in 0..<count {
-                    if k > 0 { out.bytes.append(UInt8(ascii: ",")) }
-                    out.newline(inner.map { $0 + 1 })
-                    element(k).write(into: &out, indent: inner.map { $0 + 1 })
-                    afterElement(&out)
-                }
-                out.newline(inner)
-                out.bytes.append(UInt8(ascii: "]"))
+                writeArray(count: count, element: element, into: &out, indent: inner, afterElement: afterElement)
+            case .written(_, _, let bytes):
+                out.bytes.append(contentsOf: bytes())
+                afterElement(&out)
             }
         }
         out.newline(indent)
