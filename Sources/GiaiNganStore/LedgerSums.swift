@@ -26,23 +26,23 @@ struct LedgerSums {
     private var cells: [VND] = []
     private var groupKeys: [(id: Int64, tranche: Tranche)] = []
 
-    /// Sums the ledger of `planYear` up to `asOf` for the projects of `projects` (others are skipped).
+    /// Sums the ledger of `request`'s plan year up to its as-of date, at its position dates and
+    /// 28-day windows.
     ///
-    /// - parameter positionDates: ascending, the last one `asOf`.
     /// - throws: `MoneyOverflowError` when a sum leaves the range of Int64.
-    init(_ db: Database, planYear: Int, asOf: CivilDate, positionDates: [CivilDate], windowCount: Int,
-         projects: [Int64: Project]) throws {
+    init(_ db: Database, request: EvaluationRequest) throws {
+        let positionDates = request.dates
+        let asOf = request.asOf, planYear = request.planYear, windowCount = request.windowCount
         precondition(positionDates.last == asOf, "the as-of date is the last position date")
         self.positionCount = positionDates.count
         self.windowCount = windowCount
         let width = 2 * positionCount + windowCount
 
         // Group of (project, tranche): project ids are SQLite's consecutive row ids, so a dense
-        // table maps them; -1 means not seen yet, -2 not wanted.
-        let maxID = projects.keys.max() ?? 0
+        // table maps them; -1 means not seen yet.
+        let maxID = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM project") ?? 0
         precondition(maxID < Int64(Int32.max), "project ids are row ids below 2^31")
-        var groupOf = [Int32](repeating: -2, count: 2 * (Int(maxID) + 1))
-        for id in projects.keys where id >= 0 { groupOf[2 * Int(id)] = -1; groupOf[2 * Int(id) + 1] = -1 }
+        var groupOf = [Int32](repeating: -1, count: 2 * (Int(maxID) + 1))
 
         let statement = try db.makeStatement(sql: """
             SELECT date, project_id, tranche, disbursed_delta, advance_delta FROM ledger_entry
@@ -71,7 +71,6 @@ struct LedgerSums {
             guard id >= 0 && id <= maxID && (tranche == 0 || tranche == 1) else { continue }
             let slot = 2 * Int(id) + Int(tranche)
             var group = Int(groupOf[slot])
-            if group == -2 { continue }
             if group == -1 {
                 group = keys.count
                 groupOf[slot] = Int32(group)

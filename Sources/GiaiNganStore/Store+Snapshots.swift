@@ -10,14 +10,49 @@ extension Store {
     /// buckets per project and tranche (``LedgerSums``): no entry is kept in memory.
     ///
     /// - parameter investor: restrict to one investor's projects (the investor view).
+    ///
+    /// The ledger scan, most of the work, runs on a second thread and a second connection while
+    /// the registry and plans are read on this one. Each read notes the last import it sees;
+    /// every change to projects, plans and the ledger is made by an import, which adds a row to
+    /// `import` in the same transaction, so when both saw the same last import they saw the same
+    /// data. Otherwise (an import committed in between) both are read again in one transaction.
     public func snapshots(for request: EvaluationRequest, investor: InvestorID? = nil) throws -> [ProjectSnapshot] {
-        try read { db in try Store.snapshots(db, request: request, investor: investor) }
+        let ledger = ConcurrentRead { [self] in
+            try read { db in (try Store.lastImport(db), try LedgerSums(db, request: request)) }
+        }
+        let (version, plans) = try read { db in (try Store.lastImport(db), try Store.registryAndPlans(db, request: request, investor: investor)) }
+        let (ledgerVersion, sums) = try ledger.result()
+        if version == ledgerVersion { return try Store.assemble(plans, sums, request: request) }
+        return try read { db in try Store.snapshots(db, request: request, investor: investor) }
     }
 
+    /// The snapshots read in one transaction of `db`.
     static func snapshots(_ db: Database, request: EvaluationRequest, investor: InvestorID?) throws -> [ProjectSnapshot] {
+        try assemble(try registryAndPlans(db, request: request, investor: investor), try LedgerSums(db, request: request),
+                     request: request)
+    }
+
+    /// The id of the last import the transaction of `db` sees.
+    static func lastImport(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM import") ?? 0
+    }
+
+    /// What the snapshots need besides the ledger: the registry, each project's class and plan.
+    struct RegistryAndPlans {
+        var registry: [Int64: Project] = [:]
+        var acc: [Int64: Accumulator] = [:]
+    }
+
+    struct Accumulator {
+        var positions: [CivilDate: Position] = [:]
+        var uncounted = Position.zero
+        var windows: [VND] = []
+        var projectClass: ProjectClass?
+    }
+
+    static func registryAndPlans(_ db: Database, request: EvaluationRequest, investor: InvestorID?) throws -> RegistryAndPlans {
         let asOf = request.asOf
         let positionDates = request.dates
-        let windowCount = request.windowCount
         let counted = request.rules.countedTranches
 
         var investorFilter = ""
@@ -50,12 +85,6 @@ extension Store {
             }
         }
 
-        struct Accumulator {
-            var positions: [CivilDate: Position] = [:]
-            var uncounted = Position.zero
-            var windows: [VND] = []
-            var projectClass: ProjectClass?
-        }
         var acc: [Int64: Accumulator] = [:]
 
         // Class: the class of the latest plan line of the year.
@@ -93,15 +122,21 @@ extension Store {
             }
         }
 
-        // Ledger: one range scan of the year's entries up to the as-of date, in the date index
-        // that covers them, summed here per project and tranche. Entries come in date order, so
-        // where an entry's date falls among the position dates and the 28-day windows is worked
-        // out once per date, not per entry; each entry then adds to one position bucket and at
-        // most one window, and positions are cumulated at the end.
+        return RegistryAndPlans(registry: registry, acc: acc)
+    }
+
+    /// The snapshots of the registry's projects from their plans and ledger sums.
+    static func assemble(_ plans: RegistryAndPlans, _ sums: LedgerSums, request: EvaluationRequest) throws -> [ProjectSnapshot] {
+        let positionDates = request.dates
+        let windowCount = request.windowCount
+        let counted = request.rules.countedTranches
+        let registry = plans.registry
+        var acc = plans.acc
+
+        // Ledger: the sums of LedgerSums, per project and tranche (projects outside the
+        // registry - another investor's, in an investor's view - are left out).
         do {
-            let sums = try LedgerSums(db, planYear: request.planYear, asOf: asOf, positionDates: positionDates,
-                                      windowCount: windowCount, projects: registry)
-            for (id, tranche, totals) in try sums.groups() {
+            for (id, tranche, totals) in try sums.groups() where registry[id] != nil {
                 var a = acc[id, default: Accumulator()]
                 if counted.contains(tranche) {
                     for (i, d) in positionDates.enumerated() {

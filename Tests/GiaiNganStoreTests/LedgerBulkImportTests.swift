@@ -168,4 +168,46 @@ final class LedgerBulkImportTests: XCTestCase {
         let store = try tmp.store()
         XCTAssertEqual(try store.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") }, Store.pageSize)
     }
+
+    /// The ledger is read on a second connection while plans are read on the first: with imports
+    /// committing meanwhile, every result must still be one state of the database, never a mix.
+    func test_snapshotsAreOneStateWhileImportsCommit() throws {
+        let request = EvaluationRequest(planYear: 2023, asOf: d("2023-09-30"), rules: .caMau2023)
+        let plan = "project_code,plan_year,class,amount_vnd,effective_on\nP1,2023,transitional,1000000000,2023-01-05\nP2,2023,new_start,2000000000,2023-01-05\n"
+        let files = (0..<8).map { k in
+            Self.header + (0..<50).map { i in "K\(k)-\(i),P\(i % 2 + 1),2023,2023-0\(1 + k % 8)-1\(i % 10),payment,\(1_000 * (k + 1))\n" }.joined()
+        }
+        func digest(_ snapshots: [ProjectSnapshot]) -> [Int64] {
+            snapshots.flatMap { s in request.dates.flatMap { [s.positions[$0]!.planVND, s.positions[$0]!.disbursedVND] } + s.activity.windows }
+        }
+        // The states, one import at a time.
+        let reference = TempDir()
+        let referenceStore = try reference.store()
+        _ = try referenceStore.importFiles(kind: .projects, paths: [reference.file("p.csv", Self.projects)], today: d("2023-10-01"))
+        _ = try referenceStore.importFiles(kind: .plan, paths: [reference.file("plan.csv", plan)], today: d("2023-10-01"))
+        var states = [digest(try referenceStore.snapshots(for: request))]
+        for (k, text) in files.enumerated() {
+            _ = try referenceStore.importFiles(kind: .disbursements, paths: [reference.file("l\(k).csv", text)], today: d("2023-10-01"))
+            states.append(digest(try referenceStore.snapshots(for: request)))
+        }
+        // The same imports in another thread while this one reads.
+        let tmp = TempDir()
+        let store = try tmp.store()
+        _ = try store.importFiles(kind: .projects, paths: [tmp.file("p.csv", Self.projects)], today: d("2023-10-01"))
+        _ = try store.importFiles(kind: .plan, paths: [tmp.file("plan.csv", plan)], today: d("2023-10-01"))
+        let paths = files.enumerated().map { tmp.file("l\($0.offset).csv", $0.element) }
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            for path in paths { _ = try? store.importFiles(kind: .disbursements, paths: [path], today: d("2023-10-01")) }
+            done.signal()
+        }.start()
+        var seen = Set<Int>()
+        while done.wait(timeout: .now()) == .timedOut {
+            let state = digest(try store.snapshots(for: request))
+            let index = try XCTUnwrap(states.firstIndex(of: state), "a mix of two states")
+            seen.insert(index)
+        }
+        XCTAssertEqual(digest(try store.snapshots(for: request)), states.last)
+        XCTAssertFalse(seen.isEmpty)
+    }
 }
