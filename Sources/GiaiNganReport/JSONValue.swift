@@ -148,9 +148,16 @@ struct JSONBytes {
 
     mutating func newline(_ indent: Int?) {
         guard let indent else { return }
+        if indent < 8 {
+            // A line break and up to 14 spaces from one constant: the usual depths.
+            JSONBytes.indents.withUTF8Buffer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<(1 + 2 * indent)])) }
+            return
+        }
         bytes.append(0x0A)
         for _ in 0..<(2 * indent) { bytes.append(0x20) }
     }
+
+    private static let indents: StaticString = "\n              "
 
     /// `s` as a JSON string: quotes, backslashes and control characters escaped, U+2028 and
     /// U+2029 too (JavaScript cannot hold them raw), everything else copied as UTF-8.
@@ -163,6 +170,12 @@ struct JSONBytes {
             let n = utf8.count
             while i < n {
                 let b = utf8[i]
+                // Most bytes need nothing: printable ASCII other than a quote or a backslash,
+                // and the bytes of characters other than U+2028/U+2029 (which start with E2).
+                if (b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") && b != 0xE2) {
+                    i += 1
+                    continue
+                }
                 let escape: StaticString?
                 var width = 1
                 switch b {
