@@ -163,7 +163,7 @@ final class LedgerBulkImportTests: XCTestCase {
         XCTAssertEqual(snapshots.map(\.activity), expected.map(\.activity))
     }
 
-    func test_newDatabasesUse16KiBPages() throws {
+    func test_newDatabasesUse64KiBPages() throws {
         let tmp = TempDir()
         let store = try tmp.store()
         XCTAssertEqual(try store.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") }, Store.pageSize)
