@@ -23,8 +23,11 @@ let package = Package(
         .target(name: "GiaiNganCore"),
         .target(name: "GiaiNganImport", dependencies: ["GiaiNganCore"]),
         .target(name: "GiaiNganRules", dependencies: ["GiaiNganCore", .product(name: "TOMLKit", package: "TOMLKit")]),
+        // SHA-256 block compression with the processor's SHA instructions (x86-64 SHA-NI), in C
+        // because Swift has no access to them; GiaiNganStore falls back to its own Swift code.
+        .target(name: "GiaiNganSHA256Accel"),
         .target(name: "GiaiNganStore", dependencies: [
-            "GiaiNganCore", "GiaiNganImport",
+            "GiaiNganCore", "GiaiNganImport", "GiaiNganSHA256Accel",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),

@@ -64,6 +64,21 @@ try measure("TableReader ledger entries") {
     if bad > 0 { print("bad rows:", bad) }
     return n
 }
+try measure("TableReader ledger rows in bulk") {
+    let r = try TableReader(path: path, kind: .disbursements)
+    var batch = LedgerRowBatch()
+    var n = 0, bad = 0
+    var sum: Int64 = 0
+    var more = true
+    while more {
+        more = r.readLedgerRows(into: &batch, limit: 4096)
+        n += batch.count
+        for i in 0..<batch.count { if batch.isValid(i) { sum &+= batch.amountVND[i] } else { bad += 1 } }
+        if let failure = batch.failure { print(failure) }
+    }
+    if bad > 0 { print("bad rows:", bad) }
+    return n
+}
 SWIFT
 cd "$BENCH_DIR"
 swift build -c release --product bench 2>&1 | tail -1

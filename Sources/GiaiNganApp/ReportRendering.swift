@@ -19,4 +19,12 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         case .html: HTMLReport.render(e, lang: lang, scope: scope)
         }
     }
+
+    /// Writes what `render` returns to `sink` as UTF-8, JSON in pieces as it is made (a large
+    /// province's JSON is some 70 MB, never held whole).
+    public func write(_ e: Evaluation, lang: Language, scope: ReportScope, to sink: (UnsafeRawBufferPointer) -> Void) {
+        if self == .json { return JSONReport.write(e, lang: lang, scope: scope, to: sink) }
+        var text = render(e, lang: lang, scope: scope)
+        text.withUTF8 { sink(UnsafeRawBufferPointer($0)) }
+    }
 }

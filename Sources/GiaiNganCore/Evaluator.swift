@@ -39,7 +39,7 @@ public enum Evaluator {
             }
             projects.append(ProjectResult(project: s.project, projectClass: s.projectClass, result: result))
         }
-        projects.sort { ($0.project.investor, $0.project.code) < ($1.project.investor, $1.project.code) }
+        projects = sortedByInvestorAndCode(projects)
 
         // MARK: Aggregates
         var byInvestor: [InvestorID: Aggregate] = [:]
@@ -93,21 +93,51 @@ public enum Evaluator {
 
     // MARK: - Aggregation
 
+    /// `projects` ordered by investor, then project code, ties in their original order (a stable
+    /// sort, as `sort(by:)` was). Each of the few hundred investor names is ranked once and the
+    /// order found on (rank, code) keys, the results moved once: comparing names at every step
+    /// of sorting 20,000 large results cost more than evaluating them.
+    static func sortedByInvestorAndCode(_ projects: [ProjectResult]) -> [ProjectResult] {
+        let investors = Set(projects.map(\.project.investor)).sorted()
+        let rank = Dictionary(uniqueKeysWithValues: investors.enumerated().map { ($1, $0) })
+        let keys = projects.map { (rank[$0.project.investor]!, $0.project.code) }
+        let order = keys.indices.sorted { i, j in
+            let a = keys[i], b = keys[j]
+            if a.0 != b.0 { return a.0 < b.0 }
+            if a.1 != b.1 { return a.1 < b.1 }
+            return i < j
+        }
+        return order.map { projects[$0] }
+    }
+
     struct Aggregate {
-        var positions: [CivilDate: Position]
+        let dates: [CivilDate]
+        /// The figures at each of `dates`, in an array: adding to a dictionary while iterating it
+        /// copied the dictionary at every step, 60,000 times for 20,000 projects.
+        var values: [Position]
         var uncounted = Position.zero
         var activity: Activity
         var count = 0
 
+        var positions: [CivilDate: Position] { Dictionary(uniqueKeysWithValues: zip(dates, values)) }
+
         init(dates: [CivilDate], windows: Int) {
-            positions = Dictionary(uniqueKeysWithValues: dates.map { ($0, Position.zero) })
+            self.dates = dates
+            values = [Position](repeating: .zero, count: dates.count)
             activity = Activity(windows: [VND](repeating: 0, count: windows))
         }
 
         mutating func add(_ s: ProjectSnapshot) throws {
-            for (d, p) in positions { positions[d] = try p.adding(s.positions[d] ?? .zero) }
+            for i in dates.indices { values[i] = try values[i].adding(s.positions[dates[i]] ?? .zero) }
             uncounted = try uncounted.adding(s.uncounted)
-            activity = try activity.adding(s.activity)
+            // In place: `Activity.adding` makes a new array, 60,000 times for 20,000 projects.
+            let windows = s.activity.windows
+            if activity.windows.count < windows.count {
+                activity.windows += [VND](repeating: 0, count: windows.count - activity.windows.count)
+            }
+            for i in windows.indices {
+                activity.windows[i] = try activity.windows[i].checkedAdding(windows[i], context: "a 28-day window")
+            }
             count += 1
         }
     }

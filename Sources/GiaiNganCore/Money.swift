@@ -21,7 +21,7 @@ public struct VNDSum: Sendable {
 public struct MoneyOverflowError: Error, CustomStringConvertible, Sendable {
     public let context: String
     public init(context: String) { self.context = context }
-    public var description: String { "amount overflow while computing \(context): the total exceeds 9.223.372.036.854.775.807 VND" }
+    public var description: String { "amounts add up beyond the largest amount (9.223.372.036.854.775.807 VND) in \(context): an amount stored in the database is wrong; `giaingan imports` lists the files imported" }
 }
 
 extension VND {

@@ -94,9 +94,18 @@ public struct Threshold: Sendable, Hashable, Codable, Comparable, CustomStringCo
         return "\(whole)\(separator)\(r)"
     }
 
-    /// Fraction text for JSON: "0.35".
+    /// Fraction text for JSON: "0.35", "0.475", "1.0".
     public var fractionText: String {
-        Rate.decimalText(Int128(basisPoints), digits: 4, separator: ".").trimmingTrailingZeroDecimals()
+        // Digit by digit rather than formatting and trimming a string: a large report writes a
+        // threshold per checkpoint per project.
+        var digits = [UInt8(ascii: "0") + UInt8(basisPoints / 10_000), UInt8(ascii: ".")]
+        var rest = basisPoints % 10_000, scale = 1_000
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(rest / scale))
+            rest %= scale
+            scale /= 10
+        } while rest > 0
+        return String(decoding: digits, as: UTF8.self)
     }
 
     public var description: String { percentText() + "%" }
@@ -105,7 +114,9 @@ public struct Threshold: Sendable, Hashable, Codable, Comparable, CustomStringCo
 
 extension String {
     func trimmingTrailingZeroDecimals() -> String {
-        guard contains(".") else { return self }
+        // A Character, not a String: `contains(".")` would be Foundation's substring search,
+        // which showed in profiles of a large check (a threshold per checkpoint per project).
+        guard contains(Character(".")) else { return self }
         var s = self
         while s.hasSuffix("0") { s.removeLast() }
         if s.hasSuffix(".") { s.append("0") }

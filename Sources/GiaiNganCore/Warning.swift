@@ -25,8 +25,17 @@ public enum Subject: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     var rank: Int { switch self { case .province: 0; case .group: 1; case .investor: 2; case .project: 3 } }
+    /// Orders by kind, then by `description`. Within a kind the descriptions share their prefix
+    /// (`class:`, `investor:`, `project:`), which ends in a colon that combines with nothing, so
+    /// comparing what follows it is the same and makes no string: sorting 40,000 warnings made
+    /// more than a million.
     public static func < (a: Subject, b: Subject) -> Bool {
-        a.rank != b.rank ? a.rank < b.rank : a.description < b.description
+        switch (a, b) {
+        case (.group(let x), .group(let y)): return x.rawValue < y.rawValue
+        case (.investor(let x), .investor(let y)): return x.name < y.name
+        case (.project(let x), .project(let y)): return x < y
+        default: return a.rank < b.rank
+        }
     }
 }
 

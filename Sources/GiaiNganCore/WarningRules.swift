@@ -91,6 +91,29 @@ enum WarningRules {
                                checkpointName: "annual", position: e.province.position, threshold: goal.threshold,
                                shortfallVND: risk.shortfallVND, risk: risk, milestone: nil))
         }
-        return out.sorted { ($0.severity, $0.subject, $0.code.rawValue) < ($1.severity, $1.subject, $1.code.rawValue) }
+        return sortedForReports(out)
+    }
+
+    /// `warnings` ordered by severity, subject and code, ties in their original order (a stable
+    /// sort). The order is found on small keys and the warnings moved once: sorting the
+    /// warnings themselves copied each large value at every step, which with one warning per
+    /// project of a big province cost more than deriving them.
+    ///
+    /// Subjects and codes are ranked once each (there are far fewer distinct ones than warnings),
+    /// so that the sort itself compares integers.
+    static func sortedForReports(_ warnings: [Warning]) -> [Warning] {
+        let subjects = Set(warnings.map(\.subject)).sorted()
+        let subjectRank = Dictionary(uniqueKeysWithValues: subjects.enumerated().map { ($1, $0) })
+        let codes = Set(warnings.map(\.code.rawValue)).sorted()
+        let codeRank = Dictionary(uniqueKeysWithValues: codes.enumerated().map { ($1, $0) })
+        let keys = warnings.map { ($0.severity.rank, subjectRank[$0.subject]!, codeRank[$0.code.rawValue]!) }
+        let order = keys.indices.sorted { i, j in
+            let a = keys[i], b = keys[j]
+            if a.0 != b.0 { return a.0 < b.0 }
+            if a.1 != b.1 { return a.1 < b.1 }
+            if a.2 != b.2 { return a.2 < b.2 }
+            return i < j
+        }
+        return order.map { warnings[$0] }
     }
 }

@@ -11,45 +11,53 @@ enum CellText {
     /// Vietnamese letters U+1E00–U+1EFF, general punctuation U+2010–U+206F and currency signs such
     /// as ₫). `nil` means "not proven": normalise it.
     static func alreadyNormal(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        isAlreadyNormal(bytes) ? String(decoding: bytes, as: UTF8.self) : nil
+    }
+
+    /// Whether `bytes` are provably valid UTF-8 text in NFC with collapsed white space (see
+    /// ``alreadyNormal(_:)``), so that they may be stored as they are without making a `String`.
+    static func isAlreadyNormal(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = bytes.count
-        guard n > 0, bytes[0] != 0x20, bytes[n - 1] != 0x20 else { return nil }
+        guard n > 0, let p = bytes.baseAddress, p[0] != 0x20, p[n - 1] != 0x20 else { return false }
         var i = 0
         var previousWasSpace = false
         while i < n {
-            let b0 = bytes[i]
-            if b0 < 0x80 {
-                if b0 == 0x20 {
-                    if previousWasSpace { return nil }
-                    previousWasSpace = true
-                } else {
-                    guard b0 > 0x20 && b0 != 0x7F else { return nil }
-                    previousWasSpace = false
-                }
-                i += 1
+            let b0 = p[i]
+            // Printable ASCII other than a space: most bytes of any cell.
+            if b0 &- 0x21 < 0x5E {
+                previousWasSpace = false
+                i &+= 1
                 continue
             }
+            if b0 == 0x20 {
+                if previousWasSpace { return false }
+                previousWasSpace = true
+                i &+= 1
+                continue
+            }
+            if b0 < 0x80 { return false }                          // control characters and DEL
             previousWasSpace = false
             let scalar: UInt32
-            if b0 & 0xE0 == 0xC0, i + 1 < n, bytes[i + 1] & 0xC0 == 0x80, b0 >= 0xC2 {
-                scalar = UInt32(b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
-                i += 2
-            } else if b0 & 0xF0 == 0xE0, i + 2 < n, bytes[i + 1] & 0xC0 == 0x80, bytes[i + 2] & 0xC0 == 0x80 {
-                scalar = UInt32(b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
-                // An overlong form (E0 82 AF for U+00AF) is not UTF-8: leave it to the validating path.
-                guard scalar >= 0x800 else { return nil }
-                i += 3
+            if b0 & 0xE0 == 0xC0, i &+ 1 < n, p[i &+ 1] & 0xC0 == 0x80, b0 >= 0xC2 {
+                scalar = UInt32(b0 & 0x1F) << 6 | UInt32(p[i &+ 1] & 0x3F)
+                i &+= 2
+            } else if b0 & 0xF0 == 0xE0, i &+ 2 < n, p[i &+ 1] & 0xC0 == 0x80, p[i &+ 2] & 0xC0 == 0x80 {
+                scalar = UInt32(b0 & 0x0F) << 12 | UInt32(p[i &+ 1] & 0x3F) << 6 | UInt32(p[i &+ 2] & 0x3F)
+                // An overlong form of a smaller character is not UTF-8: leave it to the exact path.
+                guard scalar >= 0x800 else { return false }
+                i &+= 3
             } else {
-                return nil
+                return false
             }
             switch scalar {
-            case 0x80...0xA0: return nil                         // C1 controls, NEL, no-break space
+            case 0x80...0xA0: return false                       // C1 controls, NEL, no-break space
             case 0xA1...0x2FF, 0x1E00...0x1EFF: continue
-            case 0x2028, 0x2029, 0x202F, 0x205F: return nil      // line/paragraph separators, narrow spaces
+            case 0x2028, 0x2029, 0x202F, 0x205F: return false    // line/paragraph separators, narrow spaces
             case 0x2010...0x206F, 0x20A0...0x20BF: continue
-            default: return nil
+            default: return false
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return true
     }
 }
 

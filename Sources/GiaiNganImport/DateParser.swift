@@ -93,7 +93,7 @@ public struct DateParser: Sendable {
                                      "August", "September", "October", "November", "December"]
 
     /// The date, or why it does not exist.
-    static func validated(year: Int, month: Int, day: Int, text: String) throws(ValueError) -> CivilDate {
+    static func validated(year: Int, month: Int, day: Int, text: @autoclosure () -> String) throws(ValueError) -> CivilDate {
         let expected = "a date that exists"
         guard (1...12).contains(month) else { throw ValueError(expected: expected, reason: "month \(month) does not exist") }
         guard (1900...9999).contains(year) else {
@@ -103,7 +103,7 @@ public struct DateParser: Sendable {
         let days = CivilDate.daysInMonth(year: year, month: month)
         guard day <= days, let date = CivilDate(year: year, month: month, day: day) else {
             throw ValueError(expected: expected,
-                             reason: "\(text) is not a date: \(monthNames[month - 1]) \(year) has \(days) days")
+                             reason: "\(text()) is not a date: \(monthNames[month - 1]) \(year) has \(days) days")
         }
         return date
     }

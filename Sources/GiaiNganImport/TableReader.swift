@@ -140,6 +140,90 @@ public final class TableReader {
                           issues: [])
     }
 
+    // MARK: - Rows in bulk
+
+    /// Decodes the next rows of a disbursements file into `batch` (emptied first): up to `limit`
+    /// rows, fewer when their text passes ``bulkTextLimit`` bytes. Requires `kind == .disbursements`.
+    ///
+    /// The rows, values and issues are those ``nextLedgerEntry()`` returns one call at a time; a
+    /// structural problem that it would throw ends the file and is kept in ``LedgerRowBatch/failure``
+    /// after the rows read before it. Text cells are stored as bytes, without making a `String`
+    /// unless a cell needs normalising.
+    ///
+    /// - returns: `false` when the file has ended (or failed): `batch` holds its last rows.
+    public func readLedgerRows(into batch: inout LedgerRowBatch, limit: Int) -> Bool {
+        precondition(kind == .disbursements, "readLedgerRows reads a disbursements file, not \(kind.rawValue)")
+        precondition(limit > 0, "a batch holds at least one row")
+        batch.removeAll()
+        defer { batch.bytesConsumed = csv.bytesConsumed }
+        do {
+            while batch.count < limit && batch.text.count < TableReader.bulkTextLimit {
+                guard let line = try nextDataRow() else { return false }
+                if let ragged = raggedIssue(line) { batch.append(line: line, issues: [ragged]); continue }
+                var issues: [ImportIssue] = []
+                let mark = batch.text.count
+                // The order of the cells is nextLedgerEntry's, so that issues and thrown errors agree.
+                // Each value is first decoded directly from its bytes; a cell that does not decode
+                // so (blank, defaulted, wrong) goes through `value`, which says why.
+                let decoder = self.decoder
+                let txnID = try textSpan(.txnID, line, &issues, required: true, into: &batch)
+                let code = try textSpan(.projectCode, line, &issues, required: true, into: &batch)
+                var year = fast(.planYear) { try? decoder.year($0) }
+                if year == nil { year = try value(.planYear, line, &issues, required: true, decoder.year) }
+                var tranche = fast(.tranche) { decoder.tranches.exactValue($0) }
+                if tranche == nil { tranche = try value(.tranche, line, &issues, required: false, decoder.tranche) }
+                let fundSource = try textSpan(.fundSource, line, &issues, required: false, into: &batch)
+                var date = fast(.date) { try? decoder.date($0) }
+                if date == nil { date = try value(.date, line, &issues, required: true, decoder.date) }
+                var type = fast(.type) { decoder.entryTypes.exactValue($0) }
+                if type == nil { type = try value(.type, line, &issues, required: true, decoder.entryType) }
+                var amount = fast(.amountVND) { try? decoder.positiveAmount($0) }
+                if amount == nil { amount = try value(.amountVND, line, &issues, required: true, decoder.positiveAmount) }
+                let note = try textSpan(.note, line, &issues, required: false, into: &batch)
+                guard issues.isEmpty, !txnID.isAbsent, !code.isAbsent, let year, let date, let type, let amount else {
+                    batch.truncateText(to: mark)
+                    batch.append(line: line, issues: issues)
+                    continue
+                }
+                batch.append(line: line, txnID: txnID, projectCode: code, planYear: year, tranche: tranche ?? .current,
+                             fundSource: fundSource, date: date, type: type, amountVND: amount, note: note)
+            }
+            return true
+        } catch {
+            batch.failure = error
+            return false
+        }
+    }
+
+    /// `decode` applied to the bytes of `field`'s cell, or `nil` when the file has no such column.
+    @inline(__always)
+    private func fast<Value>(_ field: Field, _ decode: (UnsafeBufferPointer<UInt8>) -> Value?) -> Value? {
+        let column = header.columnOf[field.rawValue]
+        return column >= 0 ? csv.withFieldBytes(column, decode) : nil
+    }
+
+    /// The text bytes one bulk batch may hold before it is handed on, however few its rows: a
+    /// bound on memory when cells are large.
+    public static let bulkTextLimit = 8 << 20
+
+    /// ``text(_:_:_:required:)`` for the bulk path: the normalised text's bytes are appended to
+    /// `batch`, and their span returned (absent when `text` would return `nil`).
+    private func textSpan(_ field: Field, _ line: Int, _ issues: inout [ImportIssue], required: Bool,
+                          into batch: inout LedgerRowBatch) throws(ImportIssue) -> LedgerRowBatch.Span {
+        let column = header.columnOf[field.rawValue]
+        if column >= 0 {
+            let plain: LedgerRowBatch.Span? = csv.withFieldBytes(column) { bytes in
+                CellText.isAlreadyNormal(bytes) ? batch.appendText(bytes) : nil
+            }
+            if let plain { return plain }
+            let normalized = NormalizedText.normalize(try csv.string(at: column))
+            if !normalized.isEmpty { return batch.appendText(normalized) }
+        }
+        if let fallback = defaults[field.rawValue] { return batch.appendText(fallback) }
+        if required { issues.append(missingValue(field, column: column, line: line)) }
+        return .absent
+    }
+
     // MARK: - Cells
 
     /// Moves to the next record that is not blank; its line, or `nil` at the end of the file.

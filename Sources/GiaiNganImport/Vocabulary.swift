@@ -1,4 +1,11 @@
 import GiaiNganCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The words a file may write for one kind of coded value (a class, a tranche, an entry type),
 /// compared after NFC normalisation, white-space collapsing and lower-casing.
@@ -12,6 +19,9 @@ struct WordList<Value: Sendable & Hashable>: Sendable {
     private let vietnameseWords: [String]
     /// Words a mapping profile added, for messages.
     private(set) var profileWords: [String] = []
+    /// Every key's UTF-8 bytes with its value: a cell written exactly as a key (the usual case)
+    /// is found by comparing bytes, without making a `String` and hashing it.
+    private var exactKeys: [(bytes: [UInt8], value: Value)] = []
 
     init(what: String, canonical: [(String, Value)], vietnamese: [(String, Value)], extra: [(String, Value)] = []) {
         self.what = what
@@ -20,6 +30,7 @@ struct WordList<Value: Sendable & Hashable>: Sendable {
         self.values = values
         self.canonicalWords = canonical.map(\.0)
         self.vietnameseWords = vietnamese.map(\.0)
+        exactKeys = values.map { (Array($0.key.utf8), $0.value) }
     }
 
     /// Adds a word from a mapping profile (it may override a built-in one).
@@ -27,6 +38,7 @@ struct WordList<Value: Sendable & Hashable>: Sendable {
         let key = HeaderKey.of(word)
         values[key] = value
         profileWords.append(key)
+        exactKeys = values.map { (Array($0.key.utf8), $0.value) }
     }
 
     /// The value `text` names, or `nil`.
@@ -35,8 +47,22 @@ struct WordList<Value: Sendable & Hashable>: Sendable {
         return values[HeaderKey.of(text)]
     }
 
+    /// The value of a cell written exactly as one of the words (after trimming), or `nil`: what
+    /// `parse` returns for it, found by comparing bytes.
+    func exactValue(_ bytes: UnsafeBufferPointer<UInt8>) -> Value? {
+        let trimmed = Trim.whiteSpace(bytes)
+        guard let base = trimmed.baseAddress, trimmed.count > 0 else { return nil }
+        for key in exactKeys where key.bytes.count == trimmed.count {
+            if key.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, base, trimmed.count) == 0 }) {
+                return key.value
+            }
+        }
+        return nil
+    }
+
     /// Parses UTF-8 bytes.
     func parse(bytes: UnsafeBufferPointer<UInt8>) throws(ValueError) -> Value {
+        if let value = exactValue(bytes) { return value }
         let trimmed = Trim.whiteSpace(bytes)
         // Exact and lower-cased spellings first: normalising is the slow path.
         if let text = UTF8Check.isASCII(trimmed) ? String(decoding: trimmed, as: UTF8.self)

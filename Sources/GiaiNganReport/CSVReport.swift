@@ -25,9 +25,20 @@ public enum CSVReport {
     /// try Data(csv.utf8).write(to: URL(fileURLWithPath: "du-an.csv"))
     /// ```
     public static func render(_ e: Evaluation, lang: Language) -> String {
+        // The second half of the rows is made on another thread meanwhile.
+        let half = e.projects.count / 2
+        let rest = Background { rows(e, e.projects[half...], lang: lang) }
         var out = "\u{FEFF}"
         out += record(header(e.rules))
-        for p in e.projects {
+        out += rows(e, e.projects[..<half], lang: lang)
+        out += rest.result()
+        return out
+    }
+
+    /// The records of `projects`.
+    static func rows(_ e: Evaluation, _ projects: ArraySlice<ProjectResult>, lang: Language) -> String {
+        var out = ""
+        for p in projects {
             let r = p.result
             var row = [p.project.code, p.project.name, p.project.investor.name, p.project.district ?? "",
                        p.projectClass?.rawValue ?? "",

@@ -10,12 +10,43 @@ public enum JSONReport {
     /// Identifies the layout, for scripts that want to check it.
     public static let formatName = "giaingan.check/1"
 
+    /// The JSON text: what `value(_:lang:scope:)` serialises to, written one project and one
+    /// warning at a time (a large province's report is some 70 MB; holding it all as values
+    /// before writing it cost more than computing it).
     public static func render(_ e: Evaluation, lang: Language, scope: ReportScope) -> String {
-        value(e, lang: lang, scope: scope).serialized()
+        let warnings = warningsInBackground(e, lang: lang)
+        var out = JSONBytes()
+        out.bytes.reserveCapacity(4096 + 3500 * e.projects.count + 1200 * e.warnings.count)
+        JSONMember.writeObject(members(e, lang: lang, scope: scope, warningsWritten: warnings), into: &out, indent: 0)
+        out.bytes.append(0x0A)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
+    /// Writes the JSON text that `render` returns to `sink`, in pieces of about 1 MiB, so that
+    /// the whole text is never held in memory.
+    public static func write(_ e: Evaluation, lang: Language, scope: ReportScope,
+                             to sink: (UnsafeRawBufferPointer) -> Void) {
+        let warnings = warningsInBackground(e, lang: lang)
+        var out = JSONBytes()
+        out.bytes.reserveCapacity(JSONReport.pieceBytes + (1 << 16))
+        JSONMember.writeObject(members(e, lang: lang, scope: scope, warningsWritten: warnings), into: &out, indent: 0) { out in
+            guard out.bytes.count >= JSONReport.pieceBytes else { return }
+            out.bytes.withUnsafeBytes(sink)
+            out.bytes.removeAll(keepingCapacity: true)
+        }
+        out.bytes.append(0x0A)
+        out.bytes.withUnsafeBytes(sink)
+    }
+
+    static let pieceBytes = 1 << 20
+
     public static func value(_ e: Evaluation, lang: Language, scope: ReportScope) -> JSONValue {
-        let names = Dictionary(e.projects.map { ($0.project.code, $0.project.name) }, uniquingKeysWith: { a, _ in a })
+        .object(members(e, lang: lang, scope: scope).map { ($0.0, $0.1.value) })
+    }
+
+    static func members(_ e: Evaluation, lang: Language, scope: ReportScope,
+                        warningsWritten: (() -> [UInt8])? = nil) -> [(String, JSONMember)] {
+        let names = projectNames(e)
         var scopeValue: [(String, JSONValue)] = [("kind", .string("province"))]
         if case .investor(let id) = scope { scopeValue = [("kind", .string("investor")), ("investor", .string(id.name))] }
         let province: JSONValue = .object(subjectFields(e.province, e) + [("annual_goal", annualGoal(e.annualGoal))])
@@ -24,25 +55,45 @@ public enum JSONReport {
                     + subjectFields(g.result, e))
         }
         let investors: [JSONValue] = e.investors.map { investor($0, e) }
-        let projects: [JSONValue] = e.projects.map { project($0, e) }
-        let warnings: [JSONValue] = e.warnings.map { warning($0, lang: lang, names: names) }
-        var top: [(String, JSONValue)] = [
-            ("format", .string(formatName)),
-            ("as_of", .string(e.asOf.description)),
-            ("plan_year", .int(Int64(e.planYear))),
-            ("rules", .string(e.rules.name)),
+        var top: [(String, JSONMember)] = [
+            ("format", .value(.string(formatName))),
+            ("as_of", .value(.string(e.asOf.description))),
+            ("plan_year", .value(.int(Int64(e.planYear)))),
+            ("rules", .value(.string(e.rules.name))),
         ]
-        top.append(("rules_detail", rulesValue(e.rules)))
-        top.append(("scope", .object(scopeValue)))
-        top.append(("language", .string(lang.rawValue)))
-        top.append(("seasonal_profile", .string(e.profile.source)))
-        top.append(("province_average_rate", rate(e.provinceAverageRate)))
-        top.append(("province", province))
-        top.append(("groups", .array(groups)))
-        top.append(("investors", .array(investors)))
-        top.append(("projects", .array(projects)))
-        top.append(("warnings", .array(warnings)))
-        return .object(top)
+        top.append(("rules_detail", .value(rulesValue(e.rules))))
+        top.append(("scope", .value(.object(scopeValue))))
+        top.append(("language", .value(.string(lang.rawValue))))
+        top.append(("seasonal_profile", .value(.string(e.profile.source))))
+        top.append(("province_average_rate", .value(rate(e.provinceAverageRate))))
+        top.append(("province", .value(province)))
+        top.append(("groups", .value(.array(groups))))
+        top.append(("investors", .value(.array(investors))))
+        top.append(("projects", .elements(count: e.projects.count) { project(e.projects[$0], e) }))
+        let element: @Sendable (Int) -> JSONValue = { warning(e.warnings[$0], lang: lang, names: names) }
+        if let warningsWritten {
+            top.append(("warnings", .written(count: e.warnings.count, element: element, bytes: warningsWritten)))
+        } else {
+            top.append(("warnings", .elements(count: e.warnings.count, element: element)))
+        }
+        return top
+    }
+
+    /// Starts writing the `warnings` array - sentences and all, a large part of the work - on a
+    /// second thread, as `members` would write it; the rest is written meanwhile.
+    static func warningsInBackground(_ e: Evaluation, lang: Language) -> () -> [UInt8] {
+        let job = Background {
+            let names = projectNames(e)
+            var out = JSONBytes()
+            JSONMember.writeArray(count: e.warnings.count, element: { warning(e.warnings[$0], lang: lang, names: names) },
+                                  into: &out, indent: 1)
+            return out.bytes
+        }
+        return { job.result() }
+    }
+
+    static func projectNames(_ e: Evaluation) -> [String: String] {
+        Dictionary(e.projects.map { ($0.project.code, $0.project.name) }, uniquingKeysWith: { a, _ in a })
     }
 
     static func investor(_ i: InvestorResult, _ e: Evaluation) -> JSONValue {

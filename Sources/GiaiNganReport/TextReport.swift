@@ -7,6 +7,9 @@ import GiaiNganCore
 /// risk, and warnings grouped by severity with their figures.
 public enum TextReport {
     public static func render(_ e: Evaluation, lang: Language, scope: ReportScope) -> String {
+        // The warnings' sentences are a large part of the work: made on a second thread while
+        // the tables are.
+        let warnings = Background { warningsSection(e, lang) }
         var out = ""
         let L = lang
         out += L.t("BÁO CÁO GIẢI NGÂN VỐN ĐẦU TƯ CÔNG — KẾ HOẠCH NĂM \(e.planYear)",
@@ -83,7 +86,13 @@ public enum TextReport {
             out += pt.render() + "\n"
         }
 
-        // MARK: Warnings
+        out += warnings.result()
+        return out
+    }
+
+    /// The warnings, grouped by severity, each with its sentence.
+    static func warningsSection(_ e: Evaluation, _ L: Language) -> String {
+        var out = ""
         let names = Dictionary(e.projects.map { ($0.project.code, $0.project.name) }, uniquingKeysWith: { a, _ in a })
         out += L.t("CẢNH BÁO (\(e.warnings.count))", "WARNINGS (\(e.warnings.count))") + "\n"
         for severity in Severity.allCases {

@@ -20,7 +20,7 @@ public struct TextTable {
     }
 
     func cut(_ s: String) -> String {
-        s.count <= maxWidth ? s : String(s.prefix(maxWidth - 1)) + "…"
+        Format.width(s) <= maxWidth ? s : String(s.prefix(maxWidth - 1)) + "…"
     }
 
     public func render(indent: String = "  ") -> String {
@@ -32,6 +32,12 @@ public struct TextTable {
                 parts.append(Format.pad(c, widths[i], right: aligns[i] == .right))
             }
             var s = indent + parts.joined(separator: "  ")
+            // Trailing spaces: found on the bytes when what precedes them is ASCII (then each
+            // space is a character of its own); otherwise character by character.
+            let trailing = s.utf8.reversed().prefix { $0 == UInt8(ascii: " ") }.count
+            if trailing > 0, s.utf8.dropLast(trailing).last.map({ $0 < 0x80 }) ?? true {
+                return String(s.utf8.dropLast(trailing))!
+            }
             while s.hasSuffix(" ") { s.removeLast() }
             return s
         }

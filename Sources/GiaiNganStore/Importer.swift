@@ -85,7 +85,9 @@ extension Store {
             if issues.count < Store.issueListLimit { issues.append(issue) }
         }
         do {
-            return try write { db in
+            // A ledger import checks every project code itself (unknown codes refuse the import),
+            // so SQLite's foreign-key lookup per row would only repeat it.
+            return try write(bulk: kind == .disbursements) { db in
             var out: [FileImportSummary] = []
             var seenHashes = Set<String>()
             for (path, sha) in hashed {
@@ -146,8 +148,13 @@ extension Store {
         }
 
         do {
+            if kind == .disbursements {
+                let rows = try writeLedger(reader: reader, session: session, path: path, note: note, record: record,
+                                           count: { summary.added += $0; summary.present += $1 }, progress: progress)
+                summary.rowsRead += rows
+            }
             var rows = 0
-            while true {
+            while kind != .disbursements {
                 rows += 1
                 if rows % 16_384 == 0, let progress {
                     progress(ImportProgress(file: path, rows: rows, bytesDone: reader.bytesConsumed, bytesTotal: reader.fileSize))
@@ -166,11 +173,7 @@ extension Store {
                     if let l = row.value { record(try session.add(l, line: row.line), line: row.line, key: l.projectCode, column: "project_code", code: l.projectCode) }
                     continue
                 case .disbursements:
-                    guard let row = try reader.nextLedgerEntry() else { break }
-                    summary.rowsRead += 1
-                    row.issues.forEach(note)
-                    if let e = row.value { record(try session.add(e, line: row.line), line: row.line, key: e.txnID, column: "txn_id", code: e.projectCode) }
-                    continue
+                    break
                 }
                 break
             }
@@ -182,18 +185,69 @@ extension Store {
                              expected: "a project in the registry (\(u.count) row\(u.count == 1 ? "" : "s") use this code): import projects.csv with it first"))
         }
         summary.notes = reader.notes
-        if kind == .disbursements {
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT plan_year, COUNT(*) FROM ledger_entry WHERE import_id = ?
-                AND plan_year NOT IN (SELECT DISTINCT plan_year FROM plan_line) GROUP BY plan_year
-                """, arguments: [importID])
-            for r in rows {
-                summary.notes.append("accepted \(r[1] as Int) entries drawing on plan year \(r[0] as Int), which has no plan yet: they count once its plan is imported")
+        if kind == .disbursements, let writer = session.ledgerWriter {
+            for (year, entries) in try writer.planYearsWithoutPlan() {
+                summary.notes.append("accepted \(entries) entries drawing on plan year \(year), which has no plan yet: they count once its plan is imported")
             }
         }
         try session.finish(read: summary.rowsRead, added: summary.added, present: summary.present,
                            updated: summary.updated, notes: summary.notes)
         return summary
+    }
+
+    /// Reads a disbursements file on a second thread and writes its rows as they are decoded;
+    /// returns the number of rows read. Every row's problems and outcome reach `note` and `record`
+    /// in file order, as the other kinds' row-by-row loop reports them; rows that are simply new or
+    /// already present are only counted.
+    private func writeLedger(reader: TableReader, session: ImportSession, path: String,
+                             note: (ImportIssue) -> Void,
+                             record: (ImportSession.Outcome, _ line: Int, _ key: String, _ column: String, _ code: String) -> Void,
+                             count: (_ added: Int, _ present: Int) -> Void,
+                             progress: (@Sendable (ImportProgress) -> Void)?) throws -> Int {
+        let writer = try session.beginLedger()
+        let ahead = LedgerReadAhead(reader: reader, projectIDs: session.projectIDsByCode)
+        defer { ahead.stop() }
+        var insertable: [Int] = []
+        var rowsRead = 0
+        var nextProgress = 16_384
+        while let batch = ahead.next() {
+            let rows = batch.rows
+            insertable.removeAll(keepingCapacity: true)
+            for i in 0..<rows.count where rows.isValid(i) && batch.projectIDs[i] >= 0 { insertable.append(i) }
+            var outcomes: [LedgerWriter.Outcome] = []
+            switch try writer.write(insertable[...], of: rows, projectIDs: batch.projectIDs) {
+            case .counts(let added, let present): count(added, present)
+            case .outcomes(let list): outcomes = list
+            }
+            var k = 0
+            for i in 0..<rows.count {
+                if let issues = rows.issues[i] { issues.forEach(note); continue }
+                let line = rows.lines[i]
+                if batch.projectIDs[i] < 0 {
+                    let code = rows.string(rows.projectCode[i])!
+                    record(.unknownProject, line, code, "project_code", code)
+                    continue
+                }
+                guard !outcomes.isEmpty else { continue }
+                let outcome: ImportSession.Outcome
+                switch outcomes[k] {
+                case .added: outcome = .added
+                case .present: outcome = .present
+                case .conflict(let stored): outcome = .conflict(stored)
+                case .duplicateInFile(let first): outcome = .duplicateInFile(line: first)
+                }
+                k += 1
+                record(outcome, line, rows.string(rows.txnID[i])!, "txn_id", rows.string(rows.projectCode[i])!)
+            }
+            rowsRead += rows.count
+            if let failure = rows.failure { note(failure) }
+            if let progress, rowsRead >= nextProgress {
+                nextProgress = rowsRead + 16_384
+                progress(ImportProgress(file: path, rows: rowsRead, bytesDone: rows.bytesConsumed, bytesTotal: reader.fileSize))
+            }
+            ahead.recycle(batch)
+        }
+        return rowsRead
     }
 
     /// The import history, newest first.

@@ -2,24 +2,57 @@ import GiaiNganCore
 import GRDB
 
 extension Store {
-    /// The snapshots the core evaluates, computed by SQL aggregation.
+    /// The snapshots the core evaluates, computed from the database.
     ///
-    /// One index range scan of the plan year's ledger entries, grouped by project and tranche,
-    /// with one conditional sum per date the core needs (the as-of date, every checkpoint passed,
-    /// the window end, and the 28-day window boundaries counted back from the as-of date). No
-    /// entry is loaded into memory; the result has one row per project and tranche.
+    /// Plans are summed in SQL with one conditional sum per date the core needs (the as-of date,
+    /// every checkpoint passed, the window end). Ledger entries are read once, in one range scan of
+    /// the plan year's date index up to the as-of date, and summed as they stream by into fixed
+    /// buckets per project and tranche (``LedgerSums``): no entry is kept in memory.
     ///
     /// - parameter investor: restrict to one investor's projects (the investor view).
+    ///
+    /// The ledger scan, most of the work, runs on a second thread and a second connection while
+    /// the registry and plans are read on this one. Each read notes the last import it sees;
+    /// every change to projects, plans and the ledger is made by an import, which adds a row to
+    /// `import` in the same transaction, so when both saw the same last import they saw the same
+    /// data. Otherwise (an import committed in between) both are read again in one transaction.
     public func snapshots(for request: EvaluationRequest, investor: InvestorID? = nil) throws -> [ProjectSnapshot] {
-        try read { db in try Store.snapshots(db, request: request, investor: investor) }
+        let ledger = ConcurrentRead { [self] in
+            try read { db in (try Store.lastImport(db), try LedgerSums(db, request: request)) }
+        }
+        let (version, plans) = try read { db in (try Store.lastImport(db), try Store.registryAndPlans(db, request: request, investor: investor)) }
+        let (ledgerVersion, sums) = try ledger.result()
+        if version == ledgerVersion { return try Store.assemble(plans, sums, request: request) }
+        return try read { db in try Store.snapshots(db, request: request, investor: investor) }
     }
 
+    /// The snapshots read in one transaction of `db`.
     static func snapshots(_ db: Database, request: EvaluationRequest, investor: InvestorID?) throws -> [ProjectSnapshot] {
+        try assemble(try registryAndPlans(db, request: request, investor: investor), try LedgerSums(db, request: request),
+                     request: request)
+    }
+
+    /// The id of the last import the transaction of `db` sees.
+    static func lastImport(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM import") ?? 0
+    }
+
+    /// What the snapshots need besides the ledger: the registry, each project's class and plan.
+    struct RegistryAndPlans {
+        var registry: [Int64: Project] = [:]
+        var acc: [Int64: Accumulator] = [:]
+    }
+
+    struct Accumulator {
+        var positions: [CivilDate: Position] = [:]
+        var uncounted = Position.zero
+        var windows: [VND] = []
+        var projectClass: ProjectClass?
+    }
+
+    static func registryAndPlans(_ db: Database, request: EvaluationRequest, investor: InvestorID?) throws -> RegistryAndPlans {
         let asOf = request.asOf
         let positionDates = request.dates
-        let windowCount = request.windowCount
-        // Cumulative sums at each window boundary: boundary k is asOf − 28k (k = 0…windowCount).
-        let boundaries = (0...windowCount).map { asOf.adding(days: -Activity.windowDays * $0) }
         let counted = request.rules.countedTranches
 
         var investorFilter = ""
@@ -39,22 +72,20 @@ extension Store {
             var args: [any DatabaseValueConvertible] = []
             if let investor { sql += " WHERE i.name = ?"; args = [investor.name] }
             let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args))
+            // A few hundred investors own tens of thousands of projects: normalise each name once.
+            var investors: [String: InvestorID] = [:]
             while let r = try rows.next() {
                 let proc: Int64? = r[5], start: Int64? = r[6]
-                registry[r[0]] = Project(code: r[1], name: r[2], investor: InvestorID(r[3] as String), district: r[4],
+                let name: String = r[3]
+                let investor = investors[name] ?? InvestorID(name)
+                investors[name] = investor
+                registry[r[0]] = Project(code: r[1], name: r[2], investor: investor, district: r[4],
                                          proceduresCompletedOn: proc.map { CivilDate(dayNumber: Int($0)) },
                                          constructionStartedOn: start.map { CivilDate(dayNumber: Int($0)) })
             }
         }
 
         func code(_ id: Int64) -> String { registry[id]?.code ?? "#\(id)" }
-
-        struct Accumulator {
-            var positions: [CivilDate: Position] = [:]
-            var uncounted = Position.zero
-            var windows: [VND] = []
-            var projectClass: ProjectClass?
-        }
         var acc: [Int64: Accumulator] = [:]
 
         // Class: the class of the latest plan line of the year.
@@ -92,49 +123,36 @@ extension Store {
             }
         }
 
-        // Ledger: disbursed and advances at each position date; disbursed at each window boundary.
+        return RegistryAndPlans(registry: registry, acc: acc)
+    }
+
+    /// The snapshots of the registry's projects from their plans and ledger sums.
+    static func assemble(_ plans: RegistryAndPlans, _ sums: LedgerSums, request: EvaluationRequest) throws -> [ProjectSnapshot] {
+        let positionDates = request.dates
+        let windowCount = request.windowCount
+        let counted = request.rules.countedTranches
+        let registry = plans.registry
+        var acc = plans.acc
+
+        // Ledger: the sums of LedgerSums, per project and tranche (projects outside the
+        // registry - another investor's, in an investor's view - are left out).
         do {
-            var cols: [String] = []
-            var args: [any DatabaseValueConvertible] = []
-            for d in positionDates {
-                cols.append("SUM(CASE WHEN date <= ? THEN disbursed_delta ELSE 0 END)")
-                cols.append("SUM(CASE WHEN date <= ? THEN advance_delta ELSE 0 END)")
-                args += [d.dayNumber, d.dayNumber]
-            }
-            for b in boundaries {
-                cols.append("SUM(CASE WHEN date <= ? THEN disbursed_delta ELSE 0 END)")
-                args.append(b.dayNumber)
-            }
-            args += [request.planYear, asOf.dayNumber] + investorArgs
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT project_id, tranche, \(cols.joined(separator: ", ")) FROM ledger_entry
-                WHERE plan_year = ? AND date <= ?\(investorFilter) GROUP BY project_id, tranche
-                """, arguments: StatementArguments(args))
-            while let r = try rows.next() {
-                let id: Int64 = r[0]
-                let tranche = Tranche(storeCode: r[1])
+            for (id, tranche, totals) in try sums.groups() where registry[id] != nil {
                 var a = acc[id, default: Accumulator()]
-                var col = 2
-                for d in positionDates {
-                    let disbursed: Int64 = r[col] ?? 0, advance: Int64 = r[col + 1] ?? 0
-                    col += 2
-                    if counted.contains(tranche) {
-                        var p = a.positions[d, default: .zero]
-                        try p.disbursedVND.add(disbursed, what: "the disbursement of project \(code(id))")
-                        try p.outstandingAdvanceVND.add(advance, what: "the advances of project \(code(id))")
-                        a.positions[d] = p
-                    } else if d == asOf {
-                        try a.uncounted.disbursedVND.add(disbursed, what: "the disbursement of project \(code(id))")
-                        try a.uncounted.outstandingAdvanceVND.add(advance, what: "the advances of project \(code(id))")
-                    }
-                }
                 if counted.contains(tranche) {
-                    let cumulative: [Int64] = (0...windowCount).map { r[col + $0] ?? 0 }
+                    for (i, d) in positionDates.enumerated() {
+                        var p = a.positions[d, default: .zero]
+                        p.disbursedVND = try p.disbursedVND.checkedAdding(totals.disbursed[i], context: "a disbursed total")
+                        p.outstandingAdvanceVND = try p.outstandingAdvanceVND.checkedAdding(totals.advance[i], context: "an advance total")
+                        a.positions[d] = p
+                    }
                     if a.windows.isEmpty { a.windows = [VND](repeating: 0, count: windowCount) }
                     for k in 0..<windowCount {
-                        try a.windows[k].add(try cumulative[k].minus(cumulative[k + 1], what: "a 28-day window of project \(code(id))"),
-                                             what: "a 28-day window of project \(code(id))")
+                        a.windows[k] = try a.windows[k].checkedAdding(totals.windows[k], context: "a 28-day window")
                     }
+                } else {
+                    a.uncounted.disbursedVND = try a.uncounted.disbursedVND.checkedAdding(totals.disbursed.last ?? 0, context: "a disbursed total")
+                    a.uncounted.outstandingAdvanceVND = try a.uncounted.outstandingAdvanceVND.checkedAdding(totals.advance.last ?? 0, context: "an advance total")
                 }
                 acc[id] = a
             }

@@ -54,7 +54,7 @@ struct Check: ParsableCommand {
             printErr("giaingan: note: nothing in the database for plan year \(rules.planYear) as of \(period.asOf)"
                      + (years.isEmpty ? "; import files first" : "; plan years present: \(years) (use --year or --as-of)"))
         }
-        writeStdout(output.format.render(result.view, lang: output.lang, scope: scope))
+        output.format.write(result.view, lang: output.lang, scope: scope) { writeStdout($0) }
         if failOn.isReached(by: result.view.warnings) { throw ExitCode(1) }
     }
 }

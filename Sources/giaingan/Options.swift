@@ -110,4 +110,11 @@ func writeStdout(_ s: String) {
     FileHandle.standardOutput.write(Data(s.utf8))
 }
 
+/// Writes bytes to standard output without copying them first.
+func writeStdout(_ bytes: UnsafeRawBufferPointer) {
+    guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+    FileHandle.standardOutput.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count,
+                                         deallocator: .none))
+}
+
 var stderrIsTerminal: Bool { isatty(2) == 1 }

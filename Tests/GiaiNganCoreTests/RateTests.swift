@@ -49,6 +49,13 @@ final class RateTests: XCTestCase {
         XCTAssertEqual(Threshold(percent: 100).fractionText, "1.0")
     }
 
+    func test_thresholdFractionTextIsTheTrimmedFourDecimalFraction() {
+        for bp in 0...10_000 {
+            let expected = Rate.decimalText(Int128(bp), digits: 4, separator: ".").trimmingTrailingZeroDecimals()
+            XCTAssertEqual(Threshold(basisPoints: bp).fractionText, expected)
+        }
+    }
+
     func test_negativeRateRoundsDown() {
         let r = Rate(disbursedVND: -1, planVND: 3)!
         XCTAssertEqual(r.percentText(), "-33.34")

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import GiaiNganStore
 
@@ -23,5 +24,34 @@ final class SHA256Tests: XCTestCase {
         }
         many.update(text[i...])
         XCTAssertEqual(one.finalizeHex(), many.finalizeHex())
+    }
+
+    /// The processor's SHA instructions and the portable Swift code agree on every length and
+    /// every way of cutting the input into updates (on a machine without SHA-NI both are Swift).
+    func test_acceleratedAndPortablePathsAgree() {
+        var generator = SystemRandomNumberGenerator()
+        let data = (0..<70_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        for length in [0, 1, 55, 56, 63, 64, 65, 127, 128, 129, 1000, 4096, 65_537, 70_000] {
+            var fast = SHA256(accelerated: true), portable = SHA256(accelerated: false)
+            var i = 0, step = 1
+            while i < length {
+                let end = min(length, i + step)
+                data[i..<end].withUnsafeBytes { fast.update($0) }
+                data[i..<end].withUnsafeBytes { portable.update($0) }
+                i = end
+                step = step * 3 + 1
+            }
+            XCTAssertEqual(fast.finalizeHex(), portable.finalizeHex(), "length \(length)")
+        }
+    }
+
+    func test_fileDigestEqualsInMemoryDigest() throws {
+        let path = NSTemporaryDirectory() + "sha-\(UUID().uuidString).bin"
+        let bytes = [UInt8]((0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) })
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var h = SHA256(accelerated: false)
+        h.update(bytes)
+        XCTAssertEqual(try SHA256.hexDigest(ofFile: path), h.finalizeHex())
     }
 }

@@ -1,0 +1,31 @@
+import Foundation
+
+/// A read started on a second thread now and collected later, so that two independent reads of
+/// the database run on two cores (each on its own connection of the pool).
+///
+/// ```swift
+/// let ledger = ConcurrentRead { try store.read { db in try LedgerSums(db, request: request) } }
+/// let plans = try store.read { db in … }
+/// let sums = try ledger.result()
+/// ```
+final class ConcurrentRead<Value>: @unchecked Sendable {
+    /// Written once by the thread, read after `finished` is signalled.
+    private var outcome: Result<Value, any Error>?
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping @Sendable () throws -> Value) {
+        let thread = Thread { [self] in
+            outcome = Result { try work() }
+            finished.signal()
+        }
+        thread.name = "giaingan.read"
+        thread.start()
+    }
+
+    /// Waits for the read to finish; its value, or the error it threw.
+    func result() throws -> Value {
+        finished.wait()
+        finished.signal()   // later calls return at once
+        return try outcome!.get()
+    }
+}
