@@ -140,7 +140,7 @@ extension Store {
                 unknown[code] = (u?.line ?? line, (u?.count ?? 0) + 1)
             case .conflict(let stored):
                 note(ImportIssue(file: path, line: line, column: column, columnNumber: nil, value: key,
-                                 expected: "the same content as the entry already stored with this txn_id: \(stored); a treasury entry is never overwritten"))
+                                 expected: "the same content as the entry already stored with this txn_id (\(stored)); a treasury entry is never overwritten"))
             case .duplicateInFile(let first):
                 note(ImportIssue(file: path, line: line, column: column, columnNumber: nil, value: key,
                                  expected: "a unique \(column): line \(first) of this file has the same \(column) with different content"))
@@ -182,7 +182,7 @@ extension Store {
         }
         for (code, u) in unknown.sorted(by: { $0.value.line < $1.value.line }) {
             note(ImportIssue(file: path, line: u.line, column: "project_code", columnNumber: nil, value: code,
-                             expected: "a project in the registry (\(u.count) row\(u.count == 1 ? "" : "s") use this code): import projects.csv with it first"))
+                             expected: "a project in the registry (\(u.count == 1 ? "1 row uses" : "\(u.count) rows use") this code): import projects.csv with it first"))
         }
         summary.notes = reader.notes
         if kind == .disbursements, let writer = session.ledgerWriter {

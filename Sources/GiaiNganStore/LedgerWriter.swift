@@ -187,7 +187,9 @@ final class LedgerWriter {
         let stored = "project \((names?[0] as String?) ?? "?"), plan year \(r[1] as Int), \(Tranche(storeCode: r[2]).rawValue), "
             + "\(CivilDate(dayNumber: r[3])), \(EntryType(storeCode: r[4]).rawValue), \(r[5] as Int64) VND "
             + "(from \((names?[1] as String?) ?? "?"), line \(storedLine))"
-        return .conflict(stored)
+        let incoming = "project \(batch.string(batch.projectCode[row]) ?? "?"), plan year \(batch.planYear[row]), "
+            + "\(batch.tranche[row].rawValue), \(batch.date[row]), \(batch.type[row].rawValue), \(batch.amountVND[row]) VND"
+        return .conflict("this row says \(incoming); the entry stored with this txn_id says \(stored)")
     }
 
     // MARK: - After the file

@@ -127,6 +127,7 @@ final class ImportRoundTripTests: XCTestCase {
             XCTAssertTrue(text.contains("b.csv:3"), text)
             XCTAssertTrue(text.contains("\"T1\""), text)
             XCTAssertTrue(text.contains("1000000 VND (from a.csv, line 2)"), text)
+            XCTAssertTrue(text.contains("this row says project P1, plan year 2023, current, 2023-03-01, payment, 2000000 VND"), text)
             XCTAssertTrue(text.contains("nothing was imported"), text)
         }
         XCTAssertEqual(try store.count("ledger_entry"), 1, "T2 was not written either")

@@ -130,7 +130,7 @@ final class BadInputCorpusTests: XCTestCase {
         // Registry and ledger identity
         Case(file: "project-unknown.csv", messages: [
             "project-unknown.csv:3: column \"project_code\": value \"DA404\": expected a project in the registry (2 rows use this code): import projects.csv with it first",
-            "project-unknown.csv:4: column \"project_code\": value \"DA999\": expected a project in the registry (1 row use this code): import projects.csv with it first"]),
+            "project-unknown.csv:4: column \"project_code\": value \"DA999\": expected a project in the registry (1 row uses this code): import projects.csv with it first"]),
         Case(file: "plan-year-without-plan.csv", messages: [
             "plan-year-without-plan.csv: 2 rows: 2 added, 0 already present, 0 conflicts",
             "  note: accepted 2 entries drawing on plan year 2024, which has no plan yet: they count once its plan is imported"],
@@ -140,7 +140,7 @@ final class BadInputCorpusTests: XCTestCase {
         Case(file: "txn-duplicate-same-content.csv", messages: ["txn-duplicate-same-content.csv: 2 rows: 1 added, 1 already present, 0 conflicts"],
              refused: false, added: ["import": 1, "ledger_entry": 1]),
         Case(file: "txn-conflict-with-stored.csv", messages: [
-            "txn-conflict-with-stored.csv:2: column \"txn_id\": value \"KB-0002\": expected the same content as the entry already stored with this txn_id: project DA002, plan year 2023, current, 2023-03-15, payment, 500000000 VND (from disbursements.csv, line 3); a treasury entry is never overwritten"]),
+            "txn-conflict-with-stored.csv:2: column \"txn_id\": value \"KB-0002\": expected the same content as the entry already stored with this txn_id (this row says project DA002, plan year 2023, current, 2023-03-15, payment, 550000000 VND; the entry stored with this txn_id says project DA002, plan year 2023, current, 2023-03-15, payment, 500000000 VND (from disbursements.csv, line 3)); a treasury entry is never overwritten"]),
         Case(file: "ledger-sum-beyond-int64.csv", messages: [
             "ledger-sum-beyond-int64.csv:3: column \"project_code\": value \"DA001\": expected amounts that GiaiNgan can add up exactly; project DA001's ledger entries for plan year 2023 would add up to about 1.0 × 10^19 VND, beyond the limit of 9 × 10^18 VND per project and year: an amount in this file is probably wrong"]),
 
