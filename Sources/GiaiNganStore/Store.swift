@@ -58,10 +58,16 @@ public final class Store: @unchecked Sendable {
         if readOnly && !FileManager.default.fileExists(atPath: path) {
             throw StoreError.notFound("no database at \(path): import files first (giaingan import …) or pass --db PATH")
         }
+        // Writers open the file one at a time (a lock file beside the database, held for the
+        // milliseconds of opening): creating a database (WAL, page size) and migrating it must
+        // not interleave with another process doing the same, which made SQLite answer "busy"
+        // at once or run a migration twice.
+        let openLock = readOnly ? nil : OpenLock(path: path + ".migrate-lock")
+        defer { openLock?.release() }
         do {
             pool = try DatabasePool(path: path, configuration: config)
             if !readOnly {
-                try Store.migrate(pool, path: path)
+                try Store.migrator.migrate(pool)
             } else {
                 let pending = try pool.read { try Store.migrator.hasCompletedMigrations($0) }
                 if !pending {
@@ -73,22 +79,6 @@ public final class Store: @unchecked Sendable {
         } catch let e as DatabaseError {
             throw Store.translate(e, path: path, busyTimeout: busyTimeout)
         }
-    }
-
-    /// Applies the pending migrations. GRDB reads which migrations are applied before it takes the
-    /// write lock, so two processes opening a new database at once may both try the first one; the
-    /// loser's transaction rolls back ("table … already exists") and a second pass, which reads the
-    /// winner's committed migrations, applies only what is left.
-    /// Migrates the schema. Processes that open a new or older database at the same moment take
-    /// turns (a lock file beside the database), so none of them runs a migration another has
-    /// already applied.
-    static func migrate(_ pool: DatabasePool, path: String) throws {
-        if try pool.read({ try migrator.hasCompletedMigrations($0) }) { return }
-        let fd = open(path + ".migrate-lock", O_CREAT | O_RDWR, 0o644)
-        guard fd >= 0 else { return try migrator.migrate(pool) }
-        defer { flock(fd, LOCK_UN); close(fd) }
-        flock(fd, LOCK_EX)
-        try migrator.migrate(pool)
     }
 
     /// Turns SQLite errors a user can meet into plain messages.
@@ -300,5 +290,22 @@ extension EntryType {
     }
     init(storeCode: Int64) {
         switch storeCode { case 0: self = .advance; case 1: self = .payment; case 2: self = .advanceRecovery; default: self = .refund }
+    }
+}
+
+/// An exclusive lock on a file, waited for; nil-safe when the folder is not writable (the open
+/// then goes ahead unserialised, as SQLite itself would).
+final class OpenLock {
+    private let fd: Int32
+
+    init?(path: String) {
+        fd = open(path, O_CREAT | O_RDWR, 0o644)
+        guard fd >= 0 else { return nil }
+        flock(fd, LOCK_EX)
+    }
+
+    func release() {
+        flock(fd, LOCK_UN)
+        close(fd)
     }
 }
