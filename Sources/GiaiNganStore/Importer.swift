@@ -104,7 +104,7 @@ extension Store {
                 }
                 out.append(try importOne(db, kind: kind, path: path, sha: sha, options: options, today: today,
                                          note: note, progress: progress))
-                if total == 0 { try Store.noteTotalsOverLimit(db, kind: kind, file: path, note: note) }
+                if total == 0 && kind == .plan { try Store.noteTotalsOverLimit(db, kind: kind, file: path, note: note) }
             }
             if total > 0 { throw RollbackSignal() }
             return out
@@ -207,6 +207,10 @@ extension Store {
         let writer = try session.beginLedger()
         let ahead = LedgerReadAhead(reader: reader, projectIDs: session.projectIDsByCode)
         defer { ahead.stop() }
+        // What this file adds per project and plan year, to keep the stored totals bounded
+        // (Store+Limits): the rows a batch added are those above the largest id before it.
+        var totals = LedgerTotals(db: session.db)
+        try totals.start()
         var insertable: [Int] = []
         var rowsRead = 0
         var nextProgress = 16_384
@@ -216,8 +220,20 @@ extension Store {
             for i in 0..<rows.count where rows.isValid(i) && batch.projectIDs[i] >= 0 { insertable.append(i) }
             var outcomes: [LedgerWriter.Outcome] = []
             switch try writer.write(insertable[...], of: rows, projectIDs: batch.projectIDs) {
-            case .counts(let added, let present): count(added, present)
-            case .outcomes(let list): outcomes = list
+            case .counts(let added, let present):
+                count(added, present)
+                if added == insertable.count {
+                    // Every row was new: their totals are at hand.
+                    for i in insertable {
+                        totals.add(projectID: batch.projectIDs[i], planYear: rows.planYear[i], amount: rows.amountVND[i], line: rows.lines[i])
+                    }
+                    totals.advance(by: added)
+                } else {
+                    try totals.collectAdded()
+                }
+            case .outcomes(let list):
+                outcomes = list
+                try totals.collectAdded()
             }
             var k = 0
             for i in 0..<rows.count {
@@ -247,6 +263,7 @@ extension Store {
             }
             ahead.recycle(batch)
         }
+        try totals.finish(file: path, note: note)
         return rowsRead
     }
 

@@ -273,6 +273,20 @@ public final class Store: @unchecked Sendable {
                 CREATE INDEX ledger_by_date ON ledger_entry(plan_year, date, id, project_id, tranche, disbursed_delta, advance_delta);
                 """)
         }
+        m.registerMigration("v5: ledger totals per project and year") { db in
+            // Running totals of amounts, so an import checks the overflow bound on what it touched
+            // instead of scanning the whole ledger (which doubled the time of a 1M-row import).
+            try db.execute(sql: """
+                CREATE TABLE ledger_total (
+                    project_id INTEGER NOT NULL REFERENCES project(id),
+                    plan_year INTEGER NOT NULL,
+                    total REAL NOT NULL,
+                    PRIMARY KEY (project_id, plan_year)
+                ) WITHOUT ROWID;
+                INSERT INTO ledger_total (project_id, plan_year, total)
+                    SELECT project_id, plan_year, TOTAL(amount) FROM ledger_entry GROUP BY project_id, plan_year;
+                """)
+        }
         return m
     }
 }

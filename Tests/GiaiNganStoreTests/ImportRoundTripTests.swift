@@ -207,3 +207,26 @@ final class ImportRoundTripTests: XCTestCase {
 }
 
 import GRDB
+
+final class LedgerTotalsTests: XCTestCase {
+    /// The running totals that bound overflow count each stored entry once, whatever overlaps.
+    func test_runningTotalsEqualTheLedgerAfterOverlappingImports() throws {
+        let tmp = TempDir()
+        let store = try tmp.store()
+        try store.importProvince()
+        // The same rows again in another file (different bytes, same entries): nothing new.
+        let h1 = try String(contentsOfFile: Fixtures.ledgers[1], encoding: .utf8)
+        let copy = tmp.file("h1-again.csv", h1.replacingOccurrences(of: "\r\n", with: "\n"))
+        let again = try store.importFiles(kind: .disbursements, paths: [copy], today: d("2024-03-01"))
+        XCTAssertEqual(again[0].added, 0)
+        let mismatches = try store.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM (
+                    SELECT project_id, plan_year, TOTAL(amount) AS t FROM ledger_entry GROUP BY project_id, plan_year
+                ) l LEFT JOIN ledger_total r USING (project_id, plan_year) WHERE r.total IS NULL OR r.total != l.t
+                """)
+        }
+        XCTAssertEqual(mismatches, 0)
+        XCTAssertGreaterThan(try store.count("ledger_total"), 40)
+    }
+}
