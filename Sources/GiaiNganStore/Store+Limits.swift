@@ -14,40 +14,25 @@ extension Store {
     /// tranches, over any window) is bounded by it, so it is exact.
     public static let largestProjectYearTotalVND: Double = 9e18
 
-    /// Notes an issue for every project and plan year whose plan lines or ledger entries now add up
-    /// (in absolute values) beyond ``largestProjectYearTotalVND``; `file` is the file just imported.
+    /// Notes an issue for every project and plan year whose plan lines now add up (in absolute
+    /// values) beyond ``largestProjectYearTotalVND``; `file` is the file just imported.
     ///
     /// Used for plan files (a plan is small); ledger files keep running totals (`LedgerTotals`).
     static func noteTotalsOverLimit(_ db: Database, kind: FileKind, file: String, note: (ImportIssue) -> Void) throws {
-        let limit = largestProjectYearTotalVND
-        let sql: String
-        switch kind {
-        case .projects: return
-        case .plan:
-            sql = """
-                SELECT p.code, t.plan_year, t.total, t.project_id FROM (
-                    SELECT plan_year, project_id, TOTAL(ABS(amount)) AS total FROM plan_line GROUP BY plan_year, project_id
-                ) t JOIN project p ON p.id = t.project_id WHERE t.total >= ? ORDER BY p.code, t.plan_year
-                """
-        case .disbursements:
-            sql = """
-                SELECT p.code, t.plan_year, MAX(t.disbursed, t.advances), t.project_id FROM (
-                    SELECT plan_year, project_id, TOTAL(ABS(disbursed_delta)) AS disbursed, TOTAL(ABS(advance_delta)) AS advances
-                    FROM ledger_entry GROUP BY plan_year, project_id
-                ) t JOIN project p ON p.id = t.project_id WHERE t.disbursed >= ? OR t.advances >= ? ORDER BY p.code, t.plan_year
-                """
-        }
-        let arguments: StatementArguments = kind == .plan ? [limit] : [limit, limit]
-        let table = kind == .plan ? "plan_line" : "ledger_entry"
-        for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+        guard kind == .plan else { return }
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT p.code, t.plan_year, t.total, t.project_id FROM (
+                SELECT plan_year, project_id, TOTAL(ABS(amount)) AS total FROM plan_line GROUP BY plan_year, project_id
+            ) t JOIN project p ON p.id = t.project_id WHERE t.total >= ? ORDER BY p.code, t.plan_year
+            """, arguments: [largestProjectYearTotalVND])
+        for row in rows {
             let code: String = row[0], year: Int = row[1], total: Double = row[2], projectID: Int64 = row[3]
-            let what = kind == .plan ? "plan lines" : "ledger entries"
             // The file's last row of that project and year: the place to start looking.
             let line = try Int.fetchOne(db, sql: """
-                SELECT MAX(source_line) FROM \(table) WHERE import_id = (SELECT MAX(id) FROM import) AND plan_year = ? AND project_id = ?
+                SELECT MAX(source_line) FROM plan_line WHERE import_id = (SELECT MAX(id) FROM import) AND plan_year = ? AND project_id = ?
                 """, arguments: [year, projectID])
             note(ImportIssue(file: file, line: line, column: "project_code", value: code,
-                             expected: "amounts that GiaiNgan can add up exactly; project \(code)'s \(what) for plan year \(year) "
+                             expected: "amounts that GiaiNgan can add up exactly; project \(code)'s plan lines for plan year \(year) "
                                 + "would add up to about \(scientific(total)) VND, beyond the limit of 9 × 10^18 VND per project "
                                 + "and year: an amount in this file is probably wrong"))
         }
