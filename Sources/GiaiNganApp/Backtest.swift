@@ -47,7 +47,7 @@ public enum Backtest {
         }
         var rows: [Row] = []
         var flaggedMisses = Set<String>()
-        let monthEnds = (1...12).map { CivilDate(year: planYear, month: $0, day: 1)!.endOfMonth }
+        let monthEnds = (1...12).map { CivilDate.endOfMonth(year: planYear, month: $0) }
         for asOf in monthEnds {
             guard let next = rules.nextCheckpoint(after: asOf) else { continue }
             let (e, _) = try CheckService.evaluate(store: store, rules: rules, asOf: asOf)

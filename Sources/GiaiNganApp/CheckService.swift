@@ -16,7 +16,11 @@ public enum CheckService {
     /// With `--rules FILE`, the file's plan year is used unless `--year` is given, and they must
     /// agree. Without it, the built-in Cà Mau footnote (4) rules are used for the year (for years
     /// other than 2023 the report's rules name says so).
+    ///
+    /// - throws: `UsageProblem` when the as-of date or the plan year is outside `SupportedRange`.
     public static func rules(path: String?, year: Int?, asOf: CivilDate) throws -> RuleSet {
+        if let problem = SupportedRange.problem(date: asOf) { throw UsageProblem("as-of date \(problem)") }
+        if let year, let problem = SupportedRange.problem(planYear: year) { throw UsageProblem("--year: \(problem)") }
         if let path {
             let rules = try RulesFile.load(path: path)
             if let year, year != rules.planYear {
@@ -24,7 +28,11 @@ public enum CheckService {
             }
             return rules
         }
-        return RuleSet.footnote4(planYear: year ?? RuleSet.defaultPlanYear(asOf: asOf))
+        let planYear = year ?? RuleSet.defaultPlanYear(asOf: asOf)
+        if let problem = SupportedRange.problem(planYear: planYear) {
+            throw UsageProblem("as-of \(asOf) falls in \(problem); pass --year")
+        }
+        return RuleSet.footnote4(planYear: planYear)
     }
 
     /// Evaluates the province, and when `investor` is given, that investor's own view (only its

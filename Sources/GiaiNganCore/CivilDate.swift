@@ -26,9 +26,12 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// Creates a date from its number of days since 1970-01-01 (negative before).
+    ///
+    /// Day numbers beyond ±10^12 (a corrupt stored value; every real date is within ±3 × 10^6)
+    /// are clamped so that the arithmetic below cannot overflow.
     public init(dayNumber: Int) {
         // Howard Hinnant's civil_from_days: exact for the proleptic Gregorian calendar.
-        let z = dayNumber + 719_468
+        let z = min(max(dayNumber, -1_000_000_000_000), 1_000_000_000_000) + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
         let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
@@ -66,14 +69,35 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// The date `days` days later (earlier when negative).
-    public func adding(days: Int) -> CivilDate { CivilDate(dayNumber: dayNumber + days) }
+    public func adding(days: Int) -> CivilDate {
+        CivilDate(dayNumber: min(max(days, -1_000_000_000_000), 1_000_000_000_000) + dayNumber)
+    }
 
     /// Whole days from `self` to `other` (positive when `other` is later).
     public func days(until other: CivilDate) -> Int { other.dayNumber - dayNumber }
 
     /// The last day of this date's month.
     public var endOfMonth: CivilDate {
-        CivilDate(year: year, month: month, day: CivilDate.daysInMonth(year: year, month: month))!
+        CivilDate(computedYear: year, month: month, day: CivilDate.daysInMonth(year: year, month: month))
+    }
+
+    /// A date computed from a year (any year: `planYear + 1` included) and a month and day that
+    /// the code itself supplies, never parsed ones. It does not trap and does not apply the
+    /// 1900…9999 limit of parsed dates, so arithmetic on a year that validation would refuse still
+    /// yields a value instead of a crash; `SupportedRange` is what refuses such years from outside.
+    public init(computedYear year: Int, month: Int, day: Int) {
+        let month = min(max(month, 1), 12)
+        self.year = year
+        self.month = month
+        self.day = min(max(day, 1), CivilDate.daysInMonth(year: year, month: month))
+    }
+
+    /// 1 January of `year`.
+    public static func startOfYear(_ year: Int) -> CivilDate { CivilDate(computedYear: year, month: 1, day: 1) }
+
+    /// The last day of `month` in `year`.
+    public static func endOfMonth(year: Int, month: Int) -> CivilDate {
+        CivilDate(computedYear: year, month: month, day: 31).endOfMonth
     }
 
     /// ISO 8601 `yyyy-MM-dd`.

@@ -64,7 +64,7 @@ public struct SubjectResult: Sendable, Hashable {
     /// Cumulative disbursed at each 28-day window boundary from the start of the plan year to the
     /// as-of date, oldest first: the line of a cumulative-disbursement chart.
     public func cumulativeSeries(asOf: CivilDate, planYear: Int) -> [(date: CivilDate, disbursedVND: VND)] {
-        let start = CivilDate(year: planYear, month: 1, day: 1)!
+        let start = CivilDate.startOfYear(planYear)
         var points: [(date: CivilDate, disbursedVND: VND)] = [(asOf, position.disbursedVND)]
         var cumulative = position.disbursedVND
         for (k, w) in activity.windows.enumerated() {

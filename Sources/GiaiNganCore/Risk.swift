@@ -90,7 +90,7 @@ public struct RiskAssessment: Sendable, Hashable {
         let pace = VND(clamping: Int128(now.disbursedVND)
                        + Int128(max(0, activity.recentVND)) * Int128(daysLeft) / Int128(Activity.windowDays))
         let projected = min(seasonal, pace)
-        let historyDays = CivilDate(year: planYear, month: 1, day: 1)!.days(until: asOf) + 1
+        let historyDays = CivilDate.startOfYear(planYear).days(until: asOf) + 1
         let bestPaceReach = Int128(max(0, activity.bestVND)) * Int128(daysLeft) / Int128(Activity.windowDays)
 
         let status: RiskStatus

@@ -67,20 +67,48 @@ public struct RuleSet: Sendable, Hashable, Codable {
         self.countedTranches = countedTranches
         self.checkpoints = checkpoints.sorted { $0.date < $1.date }
         self.annualGoal = annualGoal
-        self.windowEnd = windowEnd ?? CivilDate(year: planYear + 1, month: 1, day: 31)!
+        self.windowEnd = windowEnd ?? CivilDate(computedYear: planYear &+ 1, month: 1, day: 31)
         self.planBasis = planBasis
+    }
+
+    /// Bounds on what a rules file may hold; `problems()` names the key that passes one.
+    public enum Limits {
+        public static let checkpoints = 100
+        public static let nameCharacters = 200
+        public static let checkpointNameCharacters = 40
+        public static let planBasisCharacters = 500
     }
 
     /// Problems that make a rule set unusable, each naming the key at fault.
     public func problems() -> [String] {
+        if let problem = SupportedRange.problem(planYear: planYear) {
+            // Every date below derives from the year: judging them would only repeat the problem.
+            return ["plan_year: \(problem)"]
+        }
         var out: [String] = []
         if name.isEmpty { out.append("name: must not be empty") }
+        if name.count > Limits.nameCharacters { out.append("name: \(name.count) characters; at most \(Limits.nameCharacters)") }
+        if province.count > Limits.nameCharacters {
+            out.append("province: \(province.count) characters; at most \(Limits.nameCharacters)")
+        }
+        if planBasis.count > Limits.planBasisCharacters {
+            out.append("plan_basis: \(planBasis.count) characters; at most \(Limits.planBasisCharacters)")
+        }
         if checkpoints.isEmpty { out.append("checkpoints: at least one checkpoint is needed") }
+        if checkpoints.count > Limits.checkpoints {
+            // A rule set that long is a mistake (a generated file, a paste gone wrong), and every
+            // report repeats each checkpoint for every subject.
+            out.append("checkpoints: \(checkpoints.count) checkpoints; at most \(Limits.checkpoints) (one a week is 53)")
+            return out
+        }
         var seen = Set<String>()
-        let start = CivilDate(year: planYear, month: 1, day: 1)!
+        let start = CivilDate.startOfYear(planYear)
         for (i, c) in checkpoints.enumerated() {
             let key = "checkpoints[\(i)] (\(c.name))"
             if c.name.isEmpty { out.append("\(key).name: must not be empty") }
+            if c.name.count > Limits.checkpointNameCharacters {
+                out.append("\(key).name: \(c.name.count) characters; at most \(Limits.checkpointNameCharacters)")
+            }
             if !seen.insert(c.name).inserted { out.append("\(key).name: \"\(c.name)\" is used twice") }
             if c.date < start || c.date > windowEnd {
                 out.append("\(key).date: \(c.date) is outside plan year \(planYear)'s window \(start)…\(windowEnd)")
@@ -117,15 +145,15 @@ public struct RuleSet: Sendable, Hashable, Codable {
 
     static func footnote4Checkpoints(planYear y: Int) -> [Checkpoint] {
         [
-            Checkpoint(name: "Q1", date: CivilDate(year: y, month: 3, day: 31)!, wholePlan: .init(percent: 25),
+            Checkpoint(name: "Q1", date: CivilDate(computedYear: y, month: 3, day: 31), wholePlan: .init(percent: 25),
                        transitional: .init(percent: 35), newStart: .init(percent: 20),
                        milestones: [.proceduresCompleted, .constructionStarted]),
-            Checkpoint(name: "Q2", date: CivilDate(year: y, month: 6, day: 30)!, wholePlan: .init(percent: 50),
+            Checkpoint(name: "Q2", date: CivilDate(computedYear: y, month: 6, day: 30), wholePlan: .init(percent: 50),
                        transitional: .init(percent: 60), newStart: .init(percent: 40),
                        milestones: [.constructionStarted]),
-            Checkpoint(name: "Q3", date: CivilDate(year: y, month: 9, day: 30)!, wholePlan: .init(percent: 75),
+            Checkpoint(name: "Q3", date: CivilDate(computedYear: y, month: 9, day: 30), wholePlan: .init(percent: 75),
                        transitional: .init(percent: 80), newStart: .init(percent: 65)),
-            Checkpoint(name: "Q4", date: CivilDate(year: y + 1, month: 1, day: 31)!, wholePlan: .init(percent: 100),
+            Checkpoint(name: "Q4", date: CivilDate(computedYear: y &+ 1, month: 1, day: 31), wholePlan: .init(percent: 100),
                        transitional: .init(percent: 100), newStart: .init(percent: 100)),
         ]
     }

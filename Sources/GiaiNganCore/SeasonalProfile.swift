@@ -36,7 +36,7 @@ public struct SeasonalProfile: Sendable, Hashable {
 
     /// Days since 1 January of `planYear`.
     public static func dayOffset(_ date: CivilDate, planYear: Int) -> Int {
-        CivilDate(year: planYear, month: 1, day: 1)!.days(until: date)
+        CivilDate.startOfYear(planYear).days(until: date)
     }
 
     /// The share (ppm) normally reached by `date` in `planYear`'s window.

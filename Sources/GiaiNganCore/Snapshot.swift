@@ -40,7 +40,7 @@ public struct Activity: Sendable, Hashable {
 
     /// The number of windows from the start of `planYear` to `asOf`, the last one possibly partial.
     public static func windowCount(planYear: Int, asOf: CivilDate) -> Int {
-        let start = CivilDate(year: planYear, month: 1, day: 1)!
+        let start = CivilDate.startOfYear(planYear)
         let days = start.days(until: asOf) + 1
         guard days > 0 else { return 0 }
         return (days + windowDays - 1) / windowDays

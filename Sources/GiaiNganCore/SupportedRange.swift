@@ -13,9 +13,9 @@ public enum SupportedRange {
     public static let planYears: ClosedRange<Int> = 2000...2099
 
     /// The first date a question may be asked about.
-    public static let firstDate = CivilDate(unchecked: 2000, 1, 1)
+    public static let firstDate = CivilDate(computedYear: 2000, month: 1, day: 1)
     /// The last date a question may be asked about.
-    public static let lastDate = CivilDate(unchecked: 2100, 12, 31)
+    public static let lastDate = CivilDate(computedYear: 2100, month: 12, day: 31)
 
     /// As-of dates and other dates a user asks about.
     public static var dates: ClosedRange<CivilDate> { firstDate...lastDate }
@@ -30,15 +30,5 @@ public enum SupportedRange {
     public static func problem(date: CivilDate) -> String? {
         dates.contains(date) ? nil
             : "\(date) is outside the supported range \(firstDate)…\(lastDate)"
-    }
-}
-
-extension CivilDate {
-    /// A date known valid at compile time (constants only; never for a value from outside).
-    init(unchecked year: Int, _ month: Int, _ day: Int) {
-        guard let date = CivilDate(year: year, month: month, day: day) else {
-            preconditionFailure("CivilDate(unchecked:) given an invalid constant \(year)-\(month)-\(day)")
-        }
-        self = date
     }
 }

@@ -24,9 +24,9 @@ final class FieldDecoder: Sendable {
 
     // MARK: - Values
 
-    static let yearExpected = "a plan year: 4 digits, 1900–9999"
+    static let yearExpected = "a plan year: 4 digits, \(SupportedRange.planYears.lowerBound)–\(SupportedRange.planYears.upperBound)"
 
-    /// A plan year: exactly four digits, 1900–9999.
+    /// A plan year: exactly four digits, inside `SupportedRange.planYears`.
     func year(_ raw: UnsafeBufferPointer<UInt8>) throws(ValueError) -> Int {
         let bytes = Trim.whiteSpace(raw)
         guard bytes.count == 4 else { throw ValueError(expected: FieldDecoder.yearExpected) }
@@ -35,7 +35,9 @@ final class FieldDecoder: Sendable {
             guard b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") else { throw ValueError(expected: FieldDecoder.yearExpected) }
             value = value * 10 + Int(b - UInt8(ascii: "0"))
         }
-        guard value >= 1900 else { throw ValueError(expected: FieldDecoder.yearExpected, reason: "\(value) is before 1900") }
+        if let problem = SupportedRange.problem(planYear: value) {
+            throw ValueError(expected: FieldDecoder.yearExpected, reason: problem)
+        }
         return value
     }
 

@@ -34,7 +34,7 @@ enum SVGChart {
     /// The `<svg>` element for `spec`; `id` must be unique in the page (it names the title).
     static func render(_ spec: ChartSpec, evaluation e: Evaluation, lang: Language, id: String) -> String {
         let g = spec.compact ? Geometry.small : Geometry.wide
-        let start = CivilDate(year: e.planYear, month: 1, day: 1)!
+        let start = CivilDate.startOfYear(e.planYear)
         let end = max(e.rules.windowEnd, start.adding(days: 1))
         let spanDays = Double(start.days(until: end))
         func x(_ date: CivilDate) -> Double {

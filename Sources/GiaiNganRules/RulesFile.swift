@@ -38,12 +38,21 @@ public enum RulesFile {
         }
     }
 
+    /// The largest rules file read.
+    public static let maximumFileBytes = 256 * 1024
+
     /// Loads and validates a rule set from a TOML file.
     /// - throws: `Problem` naming the key at fault.
     public static func load(path: String) throws -> RuleSet {
         let text: String
         do {
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            // A rules file is a page of text; reading a device or a huge file whole would hang.
+            let data = try handle.read(upToCount: maximumFileBytes + 1) ?? Data()
+            guard data.count <= maximumFileBytes else {
+                throw Problem(file: path, messages: ["the file is larger than \(maximumFileBytes / 1024) KiB; a rules file is a page of TOML"])
+            }
             guard let s = String(data: data, encoding: .utf8) else {
                 throw Problem(file: path, messages: ["the file is not UTF-8 text"])
             }

@@ -183,9 +183,9 @@ extension Store {
                                          arguments: [planYear])
             var curves: [SeasonalProfile.YearCurve] = []
             for year in years {
-                let windowEnd = CivilDate(year: year + 1, month: 1, day: 31)!
+                let windowEnd = CivilDate(computedYear: year + 1, month: 1, day: 31)
                 guard windowEnd <= asOf else { continue }
-                var monthEnds: [CivilDate] = (1...12).map { CivilDate(year: year, month: $0, day: 1)!.endOfMonth }
+                var monthEnds: [CivilDate] = (1...12).map { CivilDate.endOfMonth(year: year, month: $0) }
                 monthEnds.append(windowEnd)
                 let cols = monthEnds.map { _ in "SUM(CASE WHEN date <= ? THEN disbursed_delta ELSE 0 END)" }.joined(separator: ", ")
                 let args: [any DatabaseValueConvertible] = monthEnds.map(\.dayNumber) + [year] + codes

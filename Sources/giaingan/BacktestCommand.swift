@@ -23,9 +23,13 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A rules file (TOML); default the built-in rules.", valueName: "FILE"))
     var rules: String?
 
+    func validate() throws {
+        if let problem = SupportedRange.problem(planYear: year) { throw ValidationError("--year: \(problem)") }
+    }
+
     func run() throws {
         let store = try openExisting(database)
-        let ruleSet = try CheckService.rules(path: rules, year: year, asOf: CivilDate(year: year + 1, month: 12, day: 31)!)
+        let ruleSet = try CheckService.rules(path: rules, year: year, asOf: CivilDate(computedYear: year + 1, month: 12, day: 31))
         let r = try Backtest.run(store: store, rules: ruleSet)
         var t = TextTable(headers: ["as of", "next", "subjects", "flagged", "hits", "false alarms", "missed, not flagged"],
                           aligns: [.left, .left, .right, .right, .right, .right, .right])

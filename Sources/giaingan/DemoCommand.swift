@@ -54,7 +54,7 @@ struct Demo: ParsableCommand {
                 printErr("demo: import \(kind.rawValue): " + s.line.replacingOccurrences(of: dir + "/", with: ""))
             }
         }
-        let asOf = Dates.parse(asOfText)!
+        guard let asOf = Dates.parse(asOfText) else { throw ValidationError("--as-of \"\(asOfText)\" is not a date") }
         let rules = try CheckService.rules(path: nil, year: nil, asOf: asOf)
         let e = try CheckService.evaluate(store: store, rules: rules, asOf: asOf).province
         printErr("demo: check as of \(asOf) with \(rules.name)\n")

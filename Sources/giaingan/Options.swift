@@ -50,10 +50,17 @@ struct PeriodOptions: ParsableArguments {
     var rules: String?
 
     func validate() throws {
-        if let asOfText, Dates.parse(asOfText) == nil {
-            throw ValidationError("--as-of \"\(asOfText)\" is not a date: expected yyyy-MM-dd or dd/MM/yyyy")
+        if let asOfText {
+            guard let date = Dates.parse(asOfText) else {
+                throw ValidationError("--as-of \"\(asOfText)\" is not a date: expected yyyy-MM-dd or dd/MM/yyyy")
+            }
+            if let problem = SupportedRange.problem(date: date) { throw ValidationError("--as-of: \(problem)") }
+            if year == nil, rules == nil,
+               let problem = SupportedRange.problem(planYear: RuleSet.defaultPlanYear(asOf: date)) {
+                throw ValidationError("--as-of \(date) falls in \(problem); pass --year")
+            }
         }
-        if let year, !(1900...9999).contains(year) { throw ValidationError("--year \(year) is not a plan year") }
+        if let year, let problem = SupportedRange.problem(planYear: year) { throw ValidationError("--year: \(problem)") }
     }
 
     var asOf: CivilDate { asOfText.flatMap(Dates.parse) ?? Dates.today() }
@@ -74,7 +81,7 @@ enum Dates {
     /// Today's civil date on this machine's calendar. The only clock read in GiaiNgan.
     static func today() -> CivilDate {
         let c = Calendar.current.dateComponents([.year, .month, .day], from: Date())
-        return CivilDate(year: c.year!, month: c.month!, day: c.day!)!
+        return CivilDate(computedYear: c.year ?? 2000, month: c.month ?? 1, day: c.day ?? 1)
     }
 }
 

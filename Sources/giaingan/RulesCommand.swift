@@ -19,6 +19,10 @@ struct Rules: ParsableCommand {
         @Option(help: ArgumentHelp("Show the built-in thresholds applied to this plan year.", valueName: "YYYY"))
         var year: Int?
 
+        func validate() throws {
+            if let year, let problem = SupportedRange.problem(planYear: year) { throw ValidationError("--year: \(problem)") }
+        }
+
         func run() throws {
             let rules = try file.map(RulesFile.load) ?? RuleSet.footnote4(planYear: year ?? 2023)
             print(RulesFile.render(rules), terminator: "")

@@ -90,7 +90,7 @@ final class RowDecodingTests: XCTestCase {
         XCTAssertNil(rows.first?.value)
         XCTAssertEqual(issues.map(\.column), ["plan_year", "class"])
         XCTAssertEqual(issues.map(\.columnNumber), [2, 3])
-        XCTAssertEqual(issues[0].expected, "a plan year: 4 digits, 1900–9999")
+        XCTAssertEqual(issues[0].expected, "a plan year: 4 digits, 2000–2099")
         XCTAssertEqual(issues[1].expected, "a project class: transitional or new_start (or chuyển tiếp, khởi công mới)")
     }
 

@@ -113,7 +113,7 @@ final class BadInputCorpusTests: XCTestCase {
         Case(file: "type-unknown.csv", messages: [
             "type-unknown.csv:3: column \"type\" (7): value \"chi trả\": expected an entry type: advance, payment, advance_recovery or refund (or tạm ứng, thanh toán, thu hồi tạm ứng, nộp trả)"]),
         Case(file: "plan-year-bad.csv", messages: [
-            "plan-year-bad.csv:3: column \"plan_year\" (3): value \"23\": expected a plan year: 4 digits, 1900–9999"]),
+            "plan-year-bad.csv:3: column \"plan_year\" (3): value \"23\": expected a plan year: 4 digits, 2000–2099"]),
         Case(file: "required-cell-empty.csv", messages: [
             "required-cell-empty.csv:3: column \"txn_id\" (1): value \"\": expected a value; txn_id is required"]),
         Case(file: "every-bad-value-in-one-row.csv", messages: [
