@@ -83,23 +83,4 @@ public enum CheckService {
         }
         return previous[b.count]
     }
-
-    /// A file name for an investor's own report: ASCII, no path separators, never empty.
-    public static func fileSlug(_ investor: InvestorID) -> String {
-        let folded = NormalizedText.searchKey(investor.name)
-        var out = ""
-        var dash = false
-        for u in folded.unicodeScalars {
-            if (u >= "a" && u <= "z") || (u >= "0" && u <= "9") || (u >= "A" && u <= "Z") {
-                out.unicodeScalars.append(u)
-                dash = false
-            } else if !dash && !out.isEmpty {
-                out += "-"
-                dash = true
-            }
-        }
-        while out.hasSuffix("-") { out.removeLast() }
-        if out.count > 80 { out = String(out.prefix(80)) }
-        return out.isEmpty ? "investor" : out.lowercased()
-    }
 }

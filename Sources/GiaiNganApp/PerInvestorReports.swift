@@ -5,30 +5,38 @@ import GiaiNganStore
 
 /// One report file per investor, each holding only that investor's projects.
 public enum PerInvestorReports {
-    /// Writes the files and returns their paths. Names come from `CheckService.fileSlug`, so no
-    /// investor name can write outside `directory`.
+    /// Writes the files and returns their paths. Each is named by the investor's stored slug
+    /// (`Store.investorKeys()`): the same investor has the same file name every week, no two
+    /// investors share one, and no name can write outside `directory`.
     public static func write(store: Store, rules: RuleSet, asOf: CivilDate, directory: String,
                              format: ReportFormat, lang: Language) throws -> [String] {
         let province = try CheckService.evaluate(store: store, rules: rules, asOf: asOf).province
         let request = province.request
         let all = try store.snapshots(for: request)
-        return try write(province: province, snapshots: all, directory: directory, format: format, lang: lang)
+        return try write(province: province, snapshots: all, slugs: try slugs(store), directory: directory,
+                         format: format, lang: lang)
+    }
+
+    /// The stored slug of every investor, by investor.
+    public static func slugs(_ store: Store) throws -> [InvestorID: String] {
+        Dictionary(try store.investorKeys().map { ($0.investor, $0.slug) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// Writes the files from an evaluation already made and its snapshots.
-    public static func write(province: Evaluation, snapshots: [ProjectSnapshot], directory: String,
-                             format: ReportFormat, lang: Language) throws -> [String] {
+    ///
+    /// - throws: `UsageProblem` when an investor of the evaluation has no stored slug (the
+    ///   database changed under the evaluation).
+    public static func write(province: Evaluation, snapshots: [ProjectSnapshot], slugs: [InvestorID: String],
+                             directory: String, format: ReportFormat, lang: Language) throws -> [String] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var used = Set<String>()
         var written: [String] = []
         for investor in province.investors.map(\.investor).sorted() {
+            guard let slug = slugs[investor] else {
+                throw UsageProblem("investor \"\(investor.name)\" has no stored file name; run the command again")
+            }
             let own = snapshots.filter { $0.project.investor == investor }
             let view = try Evaluator.evaluate(request: province.request, snapshots: own, profile: province.profile,
                                               provinceAverage: .some(province.province.rate))
-            var slug = CheckService.fileSlug(investor)
-            var n = 2
-            while used.contains(slug) { slug = CheckService.fileSlug(investor) + "-\(n)"; n += 1 }
-            used.insert(slug)
             let path = (directory as NSString).appendingPathComponent("\(slug).\(format.fileExtension)")
             try Data(format.render(view, lang: lang, scope: .investor(investor)).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
             written.append(path)

@@ -104,7 +104,9 @@ public struct WeeklyRun {
         try put("report.html", ReportFormat.html.render(province, lang: lang, scope: .province))
         try put("report.csv", ReportFormat.csv.render(province, lang: lang, scope: .province))
         try put("report.txt", ReportFormat.text.render(province, lang: lang, scope: .province))
-        _ = try PerInvestorReports.write(province: province, snapshots: snapshots,
+        // Slugs are read after the snapshots: they are never changed or removed, so every
+        // investor of the evaluation has one.
+        _ = try PerInvestorReports.write(province: province, snapshots: snapshots, slugs: try PerInvestorReports.slugs(store),
                                          directory: (staging as NSString).appendingPathComponent("investors"),
                                          format: .html, lang: lang)
         // Store the run and publish the folder in one transaction (see above).

@@ -33,6 +33,33 @@ public enum NormalizedText {
 }
 
 /// The identity of an investor (chủ đầu tư): its normalised name.
+extension NormalizedText {
+    /// A file-name and URL form of a name: ASCII letters and digits joined by single dashes,
+    /// lower case, at most 80 characters, never empty, no path separators.
+    ///
+    /// Different names can fold to one slug ("UBND huyện Năm Căn" and "UBND huyen Nam Can", "Ban C"
+    /// and "Ban -C"): the store makes each investor's slug unique once, when the investor is first
+    /// recorded, and keeps it (see `Store.investorKeys()`).
+    public static func slug(_ text: String) -> String {
+        let folded = searchKey(text)
+        var out = ""
+        var dash = false
+        for u in folded.unicodeScalars {
+            if (u >= "a" && u <= "z") || (u >= "0" && u <= "9") || (u >= "A" && u <= "Z") {
+                out.unicodeScalars.append(u)
+                dash = false
+            } else if !dash && !out.isEmpty {
+                out += "-"
+                dash = true
+            }
+        }
+        while out.hasSuffix("-") { out.removeLast() }
+        if out.count > 80 { out = String(out.prefix(80)) }
+        while out.hasSuffix("-") { out.removeLast() }
+        return out.isEmpty ? "investor" : out.lowercased()
+    }
+}
+
 public struct InvestorID: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
     public let name: String
     /// Normalises `name`; NFC and NFD spellings give the same identity.

@@ -206,13 +206,19 @@ public final class Portal: Sendable {
         let user = try requireUser(context)
         let q = try query(request)
         if let investor = user.investor, !user.isDPI {
-            return redirect("/investors/\(CheckService.fileSlug(investor))?" + Pages.queryString(q.asOf, q.lang))
+            guard let slug = try store.investorKeys().first(where: { $0.investor == investor })?.slug else {
+                throw HTTPError(.notFound)
+            }
+            return redirect("/investors/\(slug)?" + Pages.queryString(q.asOf, q.lang))
         }
         let e = try entry(q)
+        let slugs = try PerInvestorReports.slugs(store)
         let page = cache.page(e, "province|\(q.lang.rawValue)|\(user.login)") {
             Pages.withNavigation(Pages.province(e.province, lang: q.lang), user: user, query: q,
                                  downloads: [("CSV", "/province.csv"), ("JSON", "/province.json")],
-                                 links: e.province.investors.map { ($0.investor.name, "/investors/\(CheckService.fileSlug($0.investor))") })
+                                 links: e.province.investors.compactMap { i in
+                                     slugs[i.investor].map { (i.investor.name, "/investors/\($0)") }
+                                 })
         }
         return html(page, status: .ok)
     }
@@ -230,11 +236,7 @@ public final class Portal: Sendable {
 
     /// Resolves a slug to an investor the user may see; anything else is the same 404.
     func investor(slug: String, for user: SessionUser) throws -> InvestorID {
-        guard let name = try store.investorNames().first(where: { CheckService.fileSlug(InvestorID($0)) == slug }) else {
-            throw HTTPError(.notFound)
-        }
-        let id = InvestorID(name)
-        guard user.maySee(id) else { throw HTTPError(.notFound) }
+        guard let id = try store.investor(slug: slug), user.maySee(id) else { throw HTTPError(.notFound) }
         return id
     }
 
@@ -275,7 +277,8 @@ public final class Portal: Sendable {
         let page = Pages.project(detail, result: result, evaluation: view, lang: q.lang)
         return html(Pages.withNavigation(page, user: user, query: q,
                                          downloads: [("CSV", "/projects/\(code)/entries.csv")],
-                                         links: [(detail.project.investor.name, "/investors/\(CheckService.fileSlug(detail.project.investor))")]),
+                                         links: try store.investorKeys().filter { $0.investor == detail.project.investor }
+                                             .map { (detail.project.investor.name, "/investors/\($0.slug)") }),
                     status: .ok)
     }
 

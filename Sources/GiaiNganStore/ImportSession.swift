@@ -57,8 +57,7 @@ final class ImportSession {
 
     func investorID(_ investor: InvestorID) throws -> Int64 {
         if let id = investorIDs[investor.name] { return id }
-        try db.execute(sql: "INSERT INTO investor (name) VALUES (?)", arguments: [investor.name])
-        let id = db.lastInsertedRowID
+        let id = try Store.insertInvestor(investor.name, db: db)
         investorIDs[investor.name] = id
         return id
     }

@@ -287,6 +287,7 @@ public final class Store: @unchecked Sendable {
                     SELECT project_id, plan_year, TOTAL(amount) FROM ledger_entry GROUP BY project_id, plan_year;
                 """)
         }
+        m.registerMigration("v6: stable investor slugs") { db in try Store.addInvestorSlugs(db) }
         return m
     }
 }
