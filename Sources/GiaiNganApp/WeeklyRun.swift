@@ -55,8 +55,27 @@ public struct WeeklyRun {
         public var new: [StoredWarning]
         public var resolved: [StoredWarning]
         public var persisting: [StoredWarning]
+        /// New warnings not announced because a rejected file could change them; a later run
+        /// announces those that remain once the data is whole.
+        public var withheld: [StoredWarning] = []
         /// Whether a new critical warning appeared (exit status 1).
         public var newCritical: Bool { new.contains { $0.severity == Severity.critical.rawValue } }
+        /// The files of the inbox that were rejected: when any was, the week's data is incomplete.
+        public var rejected: [FileOutcome] { files.filter { $0.status == "rejected" } }
+        public var dataComplete: Bool { rejected.isEmpty }
+    }
+
+    /// Whether a warning of `code` could change if the rejected files had been imported.
+    ///
+    /// A missing ledger can change every figure of disbursement, so every warning but the
+    /// milestone ones (which come from the registry and the plan's classes); a missing registry
+    /// or plan file, or one whose kind was not recognised, can change anything.
+    public static func couldChange(code: String, rejectedKinds: Set<String?>) -> Bool {
+        guard !rejectedKinds.isEmpty else { return false }
+        if rejectedKinds == [FileKind.disbursements.rawValue] {
+            return code != WarningCode.milestoneMissed.rawValue && code != WarningCode.milestoneDue.rawValue
+        }
+        return true
     }
 
     /// Runs the whole job. Throws `UsageProblem` when another run holds the lock.
@@ -86,11 +105,29 @@ public struct WeeklyRun {
         }
         // Only runs whose reports were published are stored, so the latest is the one to compare with.
         let previous = try store.previousRun(planYear: rules.planYear, asOf: asOf)
-        let before = try previous.map { try store.warnings(ofRun: $0.id) } ?? []
+        // Compared with what the previous run announced: a warning it withheld is still news.
+        let before = (try previous.map { try store.warnings(ofRun: $0.id) } ?? []).filter(\.announced)
         let beforeKeys = Set(before.map(\.key)), nowKeys = Set(warnings.map(\.key))
-        let new = warnings.filter { !beforeKeys.contains($0.key) }
+        let rejectedKinds = Set(files.filter { $0.status == "rejected" }.map(\.kind))
+        var new: [StoredWarning] = [], withheld: [StoredWarning] = []
+        for var w in warnings where !beforeKeys.contains(w.key) {
+            if WeeklyRun.couldChange(code: w.code, rejectedKinds: rejectedKinds) {
+                w.announced = false
+                withheld.append(w)
+            } else {
+                new.append(w)
+            }
+        }
+        let withheldKeys = Set(withheld.map(\.key))
+        let stored = warnings.map { w in
+            var w = w
+            w.announced = !withheldKeys.contains(w.key)
+            return w
+        }
         let resolved = before.filter { !nowKeys.contains($0.key) }
         let persisting = warnings.filter { beforeKeys.contains($0.key) }
+        let incompleteJSON = rejectedKinds.isEmpty ? ""
+            : JSONValue.array(files.filter { $0.status == "rejected" }.map(\.json)).serialized(pretty: false)
 
         // Write the dated folder beside its final place.
         let final = (out as NSString).appendingPathComponent(asOf.description)
@@ -112,9 +149,10 @@ public struct WeeklyRun {
         // Store the run and publish the folder in one transaction (see above).
         var outcome: Outcome?
         _ = try store.saveRun(planYear: rules.planYear, asOf: asOf, rulesName: rules.name,
-                              rulesTOML: RulesFile.render(rules), reportJSON: reportJSON, warnings: warnings) { runID in
+                              rulesTOML: RulesFile.render(rules), reportJSON: reportJSON, warnings: stored,
+                              incompleteJSON: incompleteJSON) { runID in
             let o = Outcome(runID: runID, previousRunID: previous?.id, folder: final, files: files, new: new,
-                            resolved: resolved, persisting: persisting)
+                            resolved: resolved, persisting: persisting, withheld: withheld)
             try put("summary.json", summary(o, province: province, previous: previous).serialized())
             try publish(staging, as: final, replacedSuffix: "\(runID)")
             outcome = o
@@ -254,8 +292,12 @@ public struct WeeklyRun {
         let report = "GiaiNgan could not import \(name) (\(kind?.rawValue ?? "unknown kind")) on \(today):\n\n"
             + message.replacingOccurrences(of: path, with: name) + "\n\nFix the file and put it back in the inbox.\n"
         try WeeklyRun.createNew(target + ".errors.txt", contents: Data(report.utf8))
+        // The first problem says why; the report beside the file has them all.
+        let why = message.replacingOccurrences(of: path, with: name).split(separator: "\n")
+            .first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map { String($0.prefix(300)) } ?? "see the error report"
         return FileOutcome(file: name, kind: kind?.rawValue, status: "rejected",
-                           detail: "moved to rejected/\((target as NSString).lastPathComponent) with its errors beside it")
+                           detail: "\(why) (moved to rejected/\((target as NSString).lastPathComponent), every error in "
+                               + "\((target as NSString).lastPathComponent).errors.txt)")
     }
 
     // MARK: - Summary
@@ -283,21 +325,30 @@ public struct WeeklyRun {
         ])
         return .object([
             ("format", .string("giaingan.weekly/1")),
+            // First, so that nobody reads the figures below without knowing they lack a file.
+            ("data_complete", .bool(o.dataComplete)),
+            ("incomplete", .array(o.rejected.map(\.json))),
             ("as_of", .string(asOf.description)),
             ("plan_year", .int(Int64(rules.planYear))),
             ("rules", .string(rules.name)),
             ("run_id", .int(o.runID)),
             ("previous_run", previous.map { .object([("id", .int($0.id)), ("as_of", .string($0.asOf.description))]) } ?? .null),
             ("headline", headline),
-            ("files", .array(o.files.map { f in
-                .object([("file", .string(f.file)), ("kind", f.kind.map { .string($0) } ?? .null),
-                         ("status", .string(f.status)), ("detail", .string(f.detail))])
-            })),
+            ("files", .array(o.files.map(\.json))),
             ("new_critical", .bool(o.newCritical)),
             ("new", warningArray(o.new)),
             ("resolved", warningArray(o.resolved)),
             ("persisting", warningArray(o.persisting)),
+            ("withheld", warningArray(o.withheld)),
         ])
+    }
+}
+
+extension WeeklyRun.FileOutcome {
+    /// `{file, kind, status, detail}`, as `summary.json` lists files.
+    var json: JSONValue {
+        .object([("file", .string(file)), ("kind", kind.map { .string($0) } ?? .null),
+                 ("status", .string(status)), ("detail", .string(detail))])
     }
 }
 

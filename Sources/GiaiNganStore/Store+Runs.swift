@@ -23,14 +23,20 @@ public struct StoredWarning: Sendable, Hashable {
     public var investor: String?
     /// The warning's JSON object as reported.
     public var bodyJSON: String
+    /// Whether the run announced it (as new, or persisting from an announced one). A run whose
+    /// week's data was incomplete withholds the new warnings the missing data could change; the
+    /// next run compares with what was announced, so those are announced once the data is whole.
+    public var announced: Bool
 
-    public init(key: String, code: String, severity: String, subject: String, investor: String?, bodyJSON: String) {
+    public init(key: String, code: String, severity: String, subject: String, investor: String?, bodyJSON: String,
+                announced: Bool = true) {
         self.key = key
         self.code = code
         self.severity = severity
         self.subject = subject
         self.investor = investor
         self.bodyJSON = bodyJSON
+        self.announced = announced
     }
 }
 
@@ -41,19 +47,24 @@ extension Store {
     ///   the process dies before it returns, the run is not stored. The weekly run publishes its
     ///   report folder there, so that a stored run always had its reports published: a run killed
     ///   before that leaves no trace that would hide its new warnings from the next run.
+    /// - parameter incompleteJSON: empty when the week's data was whole; otherwise the JSON list of
+    ///   the files that were rejected.
     public func saveRun(planYear: Int, asOf: CivilDate, rulesName: String, rulesTOML: String, reportJSON: String,
-                        warnings: [StoredWarning], beforeCommit: (Int64) throws -> Void = { _ in }) throws -> Int64 {
+                        warnings: [StoredWarning], incompleteJSON: String = "",
+                        beforeCommit: (Int64) throws -> Void = { _ in }) throws -> Int64 {
         try write { db in
             try db.execute(sql: """
-                INSERT INTO run (plan_year, as_of, rules_name, rules_toml, created_at, report_json) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [planYear, asOf.dayNumber, rulesName, rulesTOML, ISO8601DateFormatter().string(from: Date()), reportJSON])
+                INSERT INTO run (plan_year, as_of, rules_name, rules_toml, created_at, report_json, incomplete_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [planYear, asOf.dayNumber, rulesName, rulesTOML, ISO8601DateFormatter().string(from: Date()),
+                                 reportJSON, incompleteJSON])
             let id = db.lastInsertedRowID
             let insert = try db.makeStatement(sql: """
-                INSERT OR IGNORE INTO run_warning (run_id, warning_key, code, severity, subject, investor, body_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT OR IGNORE INTO run_warning (run_id, warning_key, code, severity, subject, investor, body_json, announced)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for w in warnings {
-                try insert.execute(arguments: [id, w.key, w.code, w.severity, w.subject, w.investor, w.bodyJSON])
+                try insert.execute(arguments: [id, w.key, w.code, w.severity, w.subject, w.investor, w.bodyJSON, w.announced])
             }
             try beforeCommit(id)
             return id
@@ -90,9 +101,11 @@ extension Store {
     public func warnings(ofRun id: Int64) throws -> [StoredWarning] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT warning_key, code, severity, subject, investor, body_json FROM run_warning WHERE run_id = ? ORDER BY warning_key
+                SELECT warning_key, code, severity, subject, investor, body_json, announced FROM run_warning
+                WHERE run_id = ? ORDER BY warning_key
                 """, arguments: [id]).map {
-                StoredWarning(key: $0[0], code: $0[1], severity: $0[2], subject: $0[3], investor: $0[4], bodyJSON: $0[5])
+                StoredWarning(key: $0[0], code: $0[1], severity: $0[2], subject: $0[3], investor: $0[4], bodyJSON: $0[5],
+                              announced: $0[6])
             }
         }
     }

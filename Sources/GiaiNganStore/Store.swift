@@ -288,6 +288,14 @@ public final class Store: @unchecked Sendable {
                 """)
         }
         m.registerMigration("v6: stable investor slugs") { db in try Store.addInvestorSlugs(db) }
+        m.registerMigration("v7: incomplete weeks") { db in
+            // A weekly run made while a file of its inbox was rejected says so, and withholds the
+            // new warnings the missing data could change (announced = 0) until a later run.
+            try db.execute(sql: """
+                ALTER TABLE run ADD COLUMN incomplete_json TEXT NOT NULL DEFAULT '';
+                ALTER TABLE run_warning ADD COLUMN announced INTEGER NOT NULL DEFAULT 1;
+                """)
+        }
         return m
     }
 }

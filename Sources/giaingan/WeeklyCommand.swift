@@ -20,7 +20,9 @@ struct Weekly: ParsableCommand {
            investors/ (one HTML file per investor, for sending out).
 
         Exit status: 0 when nothing new is critical, 1 when a new critical warning appeared, 2 when the run
-        could not be made (another run holds the database, a bad option). For cron and systemd examples see
+        could not be made (another run holds the database, a bad option), 3 when the run was made but a file
+        of the inbox was rejected: the week's data is incomplete, the summary says so first, and new warnings
+        the missing file could change are withheld until a later run. For cron and systemd examples see
         scripts/cron/.
         """)
 
@@ -41,10 +43,21 @@ struct Weekly: ParsableCommand {
         let weekly = WeeklyRun(store: store, databasePath: database.path, inbox: inbox, out: out,
                                rules: try period.ruleSet(), asOf: period.asOf, lang: lang, today: Dates.today())
         let o = try weekly.run()
+        if !o.dataComplete {
+            // First and on both streams: cron mails standard output, a terminal shows standard error.
+            let banner = "THIS WEEK'S DATA IS INCOMPLETE (DỮ LIỆU TUẦN NÀY CHƯA ĐỦ): \(o.rejected.count) file(s) of the inbox "
+                + "were rejected; the figures below lack them, and \(o.withheld.count) new warning(s) they could change are "
+                + "withheld until the files are fixed and put back in the inbox:\n"
+                + o.rejected.map { "  \($0.file) (\($0.kind ?? "kind not recognised")): \($0.detail)" }.joined(separator: "\n")
+            print(banner)
+            printErr("giaingan: " + banner)
+        }
         for f in o.files { print("\(f.status): \(f.file) — \(f.detail)") }
         print("run #\(o.runID) as of \(period.asOf)" + (o.previousRunID.map { ", compared with run #\($0)" } ?? ", the first run of this plan year"))
-        print("warnings: \(o.new.count) new (\(o.new.filter { $0.severity == "critical" }.count) critical), \(o.resolved.count) resolved, \(o.persisting.count) persisting")
+        print("warnings: \(o.new.count) new (\(o.new.filter { $0.severity == "critical" }.count) critical), \(o.resolved.count) resolved, "
+              + "\(o.persisting.count) persisting" + (o.dataComplete ? "" : ", \(o.withheld.count) withheld"))
         print("reports: \(o.folder)")
+        if !o.dataComplete { throw ExitCode(3) }
         if o.newCritical { throw ExitCode(1) }
     }
 }
