@@ -42,11 +42,13 @@ public enum CheckService {
         let request = EvaluationRequest(planYear: rules.planYear, asOf: asOf, rules: rules)
         let profile = try store.seasonalProfile(for: request)
         let all = try store.snapshots(for: request)
-        let province = try Evaluator.evaluate(request: request, snapshots: all, profile: profile)
+        var province = try Evaluator.evaluate(request: request, snapshots: all, profile: profile)
+        if province.isEmptyYear { province.planYearsInDatabase = try store.planYears() }
         guard let investor else { return (province, province) }
         let own = all.filter { $0.project.investor == investor }
-        let view = try Evaluator.evaluate(request: request, snapshots: own, profile: profile,
+        var view = try Evaluator.evaluate(request: request, snapshots: own, profile: profile,
                                           provinceAverage: .some(province.province.rate))
+        if view.isEmptyYear { view.planYearsInDatabase = try store.planYears() }
         return (province, view)
     }
 

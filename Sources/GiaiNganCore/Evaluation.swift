@@ -12,6 +12,9 @@ public enum CheckpointStatus: String, Sendable, Hashable, Codable {
     case offTrack = "off_track"
     /// Ahead, beyond the next checkpoint: no projection is made.
     case pending
+    /// The subject had no plan (zero or less) on the checkpoint's date, or, for the next
+    /// checkpoint ahead, has none today: nothing is required, so it is neither met nor missed.
+    case noPlan = "no_plan"
 
     init(_ risk: RiskStatus) {
         switch risk {
@@ -133,6 +136,12 @@ public struct Evaluation: Sendable {
     public var warnings: [Warning]
     /// The whole province's average rate: in an investor's view, the one figure from outside it.
     public var provinceAverageRate: Rate?
+    /// The plan years the database holds (filled by the caller that read the store), so a report of
+    /// an empty year can say which years have data.
+    public var planYearsInDatabase: [Int] = []
+
+    /// Whether the plan year holds nothing at all: no project has a plan line or an entry in it.
+    public var isEmptyYear: Bool { projects.isEmpty }
 
     public var planYear: Int { request.planYear }
     public var asOf: CivilDate { request.asOf }

@@ -159,7 +159,8 @@ public enum Evaluator {
                 if cp.date <= asOf {
                     let at = positions[cp.date] ?? .zero
                     let met = t.isMet(disbursedVND: at.disbursedVND, planVND: at.planVND)
-                    return CheckpointResult(checkpoint: cp, threshold: t, status: met ? .met : .missed,
+                    return CheckpointResult(checkpoint: cp, threshold: t,
+                                            status: at.planVND <= 0 ? .noPlan : met ? .met : .missed,
                                             atCheckpoint: at, risk: nil, milestones: [])
                 }
                 if sawNext {
@@ -170,7 +171,8 @@ public enum Evaluator {
                 let risk = RiskAssessment.assess(now: now, activity: activity, checkpoint: cp, threshold: t,
                                                  asOf: asOf, planYear: request.planYear, profile: profile,
                                                  settings: settings)
-                return CheckpointResult(checkpoint: cp, threshold: t, status: CheckpointStatus(risk.status),
+                return CheckpointResult(checkpoint: cp, threshold: t,
+                                        status: now.planVND <= 0 ? .noPlan : CheckpointStatus(risk.status),
                                         atCheckpoint: nil, risk: risk, milestones: [])
             }
             return SubjectResult(position: now, uncounted: uncounted, checkpoints: checkpoints, activity: activity)
@@ -190,15 +192,16 @@ public enum Evaluator {
                 let at = all.positions[rules.windowEnd] ?? .zero
                 let met = rules.annualGoal.isMet(disbursedVND: at.disbursedVND, planVND: at.planVND)
                 return AnnualGoalResult(threshold: rules.annualGoal, date: rules.windowEnd,
-                                        status: met ? .met : .missed, atDate: at, risk: nil)
+                                        status: at.planVND <= 0 ? .noPlan : met ? .met : .missed, atDate: at, risk: nil)
             }
             let goal = Checkpoint(name: "annual", date: rules.windowEnd, wholePlan: rules.annualGoal,
                                   transitional: rules.annualGoal, newStart: rules.annualGoal)
             let risk = RiskAssessment.assess(now: all.positions[asOf] ?? .zero, activity: all.activity,
                                              checkpoint: goal, threshold: rules.annualGoal, asOf: asOf,
                                              planYear: request.planYear, profile: profile, settings: settings)
+            let now = all.positions[asOf] ?? .zero
             return AnnualGoalResult(threshold: rules.annualGoal, date: rules.windowEnd,
-                                    status: CheckpointStatus(risk.status), atDate: nil, risk: risk)
+                                    status: now.planVND <= 0 ? .noPlan : CheckpointStatus(risk.status), atDate: nil, risk: risk)
         }
     }
 }

@@ -15,6 +15,8 @@ public enum RiskStatus: String, Sendable, Hashable, Codable, Comparable {
 /// Why a risk status was given; the report layer turns it into a sentence a person can act on.
 public enum RiskReason: String, Sendable, Hashable, Codable {
     case thresholdReached = "threshold_reached"
+    /// No plan today: nothing is required.
+    case noPlan = "no_plan"
     case projectedToMeet = "projected_to_meet"
     case projectedShort = "projected_short"
     case nothingDisbursed = "nothing_disbursed"
@@ -95,7 +97,9 @@ public struct RiskAssessment: Sendable, Hashable {
 
         let status: RiskStatus
         let reason: RiskReason
-        if shortfall == 0 {
+        if now.planVND <= 0 {
+            (status, reason) = (.onTrack, .noPlan)
+        } else if shortfall == 0 {
             (status, reason) = (.onTrack, .thresholdReached)
         } else if shortfall > now.planVND - now.disbursedVND {
             (status, reason) = (.offTrack, .beyondRemainingPlan)

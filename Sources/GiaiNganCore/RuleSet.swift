@@ -57,6 +57,9 @@ public struct RuleSet: Sendable, Hashable, Codable {
     public var windowEnd: CivilDate
     /// Which plan the rates divide by; informational ("allocated locally" in Cà Mau).
     public var planBasis: String
+    /// The built-in footnote (4) thresholds, used when no rules file is given. Reports then name
+    /// the rules in their own language and no province: the data may be any province's.
+    public var isBuiltIn: Bool = false
 
     public init(name: String, province: String, planYear: Int, countedTranches: Set<Tranche> = [.current],
                 checkpoints: [Checkpoint], annualGoal: Threshold, windowEnd: CivilDate? = nil,
@@ -125,22 +128,28 @@ public struct RuleSet: Sendable, Hashable, Codable {
     }
 
     /// Cà Mau 2023, Action Programme 01/CTr-UBND of 19/01/2023, section C.5.2(b) and footnote (4).
-    public static let caMau2023 = RuleSet(
-        name: "Cà Mau 2023 (01/CTr-UBND, chú thích 4)",
-        province: "Cà Mau",
-        planYear: 2023,
-        checkpoints: footnote4Checkpoints(planYear: 2023),
-        annualGoal: Threshold(percent: 95))
+    public static let caMau2023: RuleSet = {
+        var rules = RuleSet(
+            name: "Cà Mau 2023 (01/CTr-UBND, chú thích 4)",
+            province: "Cà Mau",
+            planYear: 2023,
+            checkpoints: footnote4Checkpoints(planYear: 2023),
+            annualGoal: Threshold(percent: 95))
+        rules.isBuiltIn = true
+        return rules
+    }()
 
     /// Footnote (4)'s thresholds applied to another plan year, for provinces that keep them
     /// from year to year. Used when a year has no rules file; reports say so.
     public static func footnote4(planYear: Int) -> RuleSet {
         if planYear == 2023 { return caMau2023 }
-        return RuleSet(
+        var rules = RuleSet(
             name: "Cà Mau 2023 thresholds applied to \(planYear) (no rules file given)",
             province: "Cà Mau", planYear: planYear,
             checkpoints: footnote4Checkpoints(planYear: planYear),
             annualGoal: Threshold(percent: 95))
+        rules.isBuiltIn = true
+        return rules
     }
 
     static func footnote4Checkpoints(planYear y: Int) -> [Checkpoint] {

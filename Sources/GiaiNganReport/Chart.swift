@@ -193,7 +193,7 @@ enum SVGChart {
         case .met, .onTrack: return "#1b7f3b"
         case .atRisk: return "#b26a00"
         case .missed, .offTrack: return requiredColour
-        case .pending: return "#777"
+        case .pending, .noPlan: return "#777"
         }
     }
 

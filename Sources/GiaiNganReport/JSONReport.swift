@@ -66,6 +66,9 @@ public enum JSONReport {
         top.append(("language", .value(.string(lang.rawValue))))
         top.append(("seasonal_profile", .value(.string(e.profile.source))))
         top.append(("province_average_rate", .value(rate(e.provinceAverageRate))))
+        if e.isEmptyYear {
+            top.append(("plan_years_in_database", .value(.array(e.planYearsInDatabase.map { .int(Int64($0)) }))))
+        }
         top.append(("province", .value(province)))
         top.append(("groups", .value(.array(groups))))
         top.append(("investors", .value(.array(investors))))

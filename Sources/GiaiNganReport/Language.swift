@@ -106,7 +106,33 @@ public enum Words {
         case .atRisk: return lang.t("có nguy cơ", "at risk")
         case .offTrack: return lang.t("chệch hướng", "off track")
         case .pending: return lang.t("chưa đến hạn", "pending")
+        case .noPlan: return lang.t("chưa có kế hoạch", "no plan")
         }
+    }
+
+    /// The rule set's name as a report shows it: the built-in rules in the report's language.
+    public static func rules(_ r: RuleSet, _ lang: Language) -> String {
+        guard r.isBuiltIn else { return r.name }
+        if r.planYear == 2023 { return lang.t("Cà Mau 2023 (01/CTr-UBND, chú thích 4)", "Cà Mau 2023 (01/CTr-UBND, footnote 4)") }
+        return lang.t("ngưỡng của Cà Mau 2023 (01/CTr-UBND, chú thích 4) áp dụng cho năm \(r.planYear), không có tệp quy tắc",
+                      "Cà Mau 2023 thresholds (01/CTr-UBND, footnote 4) applied to \(r.planYear), no rules file given")
+    }
+
+    /// What a report of a plan year without any plan or entry says first, or nil.
+    public static func emptyYear(_ e: Evaluation, _ lang: Language) -> String? {
+        guard e.isEmptyYear else { return nil }
+        let others = e.planYearsInDatabase.filter { $0 != e.planYear }.map(String.init).joined(separator: ", ")
+        if others.isEmpty {
+            return lang.t("Chưa có kế hoạch vốn hay giải ngân nào của năm \(e.planYear): hãy nhập các tệp trước.",
+                          "There is no plan and no disbursement for plan year \(e.planYear): import the files first.")
+        }
+        return lang.t("Chưa có kế hoạch vốn hay giải ngân nào của năm \(e.planYear). Các năm có số liệu: \(others).",
+                      "There is no plan and no disbursement for plan year \(e.planYear). Plan years with data: \(others).")
+    }
+
+    /// The province a report names: the one of a rules file, none with the built-in rules.
+    public static func province(_ r: RuleSet) -> String? {
+        r.isBuiltIn || r.province.isEmpty ? nil : r.province
     }
 
     public static func projectClass(_ c: ProjectClass?, _ lang: Language) -> String {

@@ -9,6 +9,8 @@ public enum Messages {
         let best = Format.billions(r.best28VND, lang)
         let cp = "\(checkpointLabel(r.checkpointName, lang)) (\(Format.date(r.checkpointDate, lang)))"
         switch r.reason {
+        case .noPlan:
+            return lang.t("chưa có kế hoạch vốn: \(cp) không đòi hỏi giải ngân", "has no plan: \(cp) requires nothing")
         case .thresholdReached:
             return lang.t("đã đạt ngưỡng \(Format.threshold(r.threshold, lang)) của \(cp)",
                           "has reached \(cp)'s \(Format.threshold(r.threshold, lang))")

@@ -90,7 +90,7 @@ enum Tone: String {
         case .met, .onTrack: self = .good
         case .atRisk: self = .attention
         case .missed, .offTrack: self = .bad
-        case .pending: self = .muted
+        case .pending, .noPlan: self = .muted
         }
     }
 }
@@ -144,7 +144,7 @@ struct ReportContent {
             warnings = e.warnings.compactMap { ReportContent.scoped($0, to: id) }
         } else {
             headline = e.province
-            label = e.rules.province
+            label = Words.province(e.rules) ?? lang.t("toàn tỉnh", "the province")
             investors = ReportContent.rankedByRate(e.investors)
             projects = e.projects
             warnings = e.warnings
@@ -190,12 +190,12 @@ struct ReportContent {
     func document() -> ReportDocument {
         let y = e.planYear
         let title = lang.t("Báo cáo giải ngân vốn đầu tư công năm \(y)", "Public investment disbursement, plan year \(y)")
-            + " — " + (scope.investor == nil ? label : "\(label) (\(e.rules.province))")
+            + " — " + (scope.investor == nil ? label : Words.province(e.rules).map { "\(label) (\($0))" } ?? label)
         let subtitle = [
             lang.t("Số liệu đến ngày \(Format.date(e.asOf, lang))", "As of \(Format.date(e.asOf, lang))"),
             lang.t("Năm kế hoạch \(y)", "Plan year \(y)"),
-            lang.t("Quy tắc: \(e.rules.name)", "Rules: \(e.rules.name)"),
-        ]
+            lang.t("Quy tắc: \(Words.rules(e.rules, lang))", "Rules: \(Words.rules(e.rules, lang))"),
+        ] + [Words.emptyYear(e, lang)].compactMap { $0 }
         let notes = [
             lang.t("Tỷ lệ được làm tròn xuống đến 0,01%, nên không bao giờ mâu thuẫn với trạng thái đạt/không đạt.",
                    "Rates are rounded down to 0.01%, so a shown rate never contradicts its status."),

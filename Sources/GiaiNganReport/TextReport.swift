@@ -14,16 +14,18 @@ public enum TextReport {
         let L = lang
         out += L.t("BÁO CÁO GIẢI NGÂN VỐN ĐẦU TƯ CÔNG — KẾ HOẠCH NĂM \(e.planYear)",
                    "PUBLIC INVESTMENT DISBURSEMENT — PLAN YEAR \(e.planYear)") + "\n"
-        out += L.t("Số liệu đến ngày \(Format.date(e.asOf, L)) · Quy định: \(e.rules.name)",
-                   "As of \(Format.date(e.asOf, L)) · Rules: \(e.rules.name)") + "\n"
+        out += L.t("Số liệu đến ngày \(Format.date(e.asOf, L)) · Quy định: \(Words.rules(e.rules, L))",
+                   "As of \(Format.date(e.asOf, L)) · Rules: \(Words.rules(e.rules, L))") + "\n"
         switch scope {
         case .province:
-            out += L.t("Phạm vi: toàn tỉnh \(e.rules.province)", "Scope: the province of \(e.rules.province)") + "\n"
+            out += (Words.province(e.rules).map { L.t("Phạm vi: toàn tỉnh \($0)", "Scope: the province of \($0)") }
+                ?? L.t("Phạm vi: toàn tỉnh", "Scope: the whole province")) + "\n"
         case .investor(let id):
             out += L.t("Phạm vi: chủ đầu tư \(id.name) · bình quân toàn tỉnh \(Format.percent(e.provinceAverageRate, L))",
                        "Scope: investor \(id.name) · provincial average \(Format.percent(e.provinceAverageRate, L))") + "\n"
         }
         out += L.t("Đường dự báo theo mùa: ", "Seasonal profile: ") + Words.profile(e.profile, L) + "\n\n"
+        if let empty = Words.emptyYear(e, L) { out += empty + "\n\n" }
 
         // MARK: Headline
         let title: String

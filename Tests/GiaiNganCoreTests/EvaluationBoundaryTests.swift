@@ -128,7 +128,7 @@ final class EvaluationBoundaryTests: XCTestCase {
         let e = try w.evaluate(asOf: "2023-04-01")
         let r = e.project("A").result
         XCTAssertNil(r.rate)
-        XCTAssertEqual(r.checkpoint("Q1").status, .met) // a zero plan requires nothing
+        XCTAssertEqual(r.checkpoint("Q1").status, .noPlan) // a zero plan requires nothing: neither met nor missed
         XCTAssertTrue(e.warnings.contains { $0.code == .disbursedWithoutPlan })
         XCTAssertNil(e.province.rate)
     }

@@ -29,7 +29,7 @@ final class MarkdownReportTests: XCTestCase {
     func test_sameSectionsAsTheHTMLPage() throws {
         let e = try Sample.world().evaluate(asOf: Sample.asOf)
         let markdown = MarkdownReport.render(e, lang: .en, scope: .province)
-        for heading in ["# Public investment disbursement, plan year 2023 — Cà Mau", "## Headline: Cà Mau", "### Checkpoints",
+        for heading in ["# Public investment disbursement, plan year 2023 — the province", "## Headline: the province", "### Checkpoints",
                         "## By project class", "## Investors ranked by rate", "## Projects failing or at risk",
                         "## Warnings", "### CRITICAL (", "## Carried-over capital (reported separately)"] {
             XCTAssertTrue(markdown.contains(heading), "missing \(heading)")

@@ -261,7 +261,7 @@ final class BadInputCorpusTests: XCTestCase {
         try Self.write(inbox + "/good.csv", Self.ledgerHeader + Self.goodRow)
         let r = try CLI.run(["weekly", "--db", db, "--inbox", inbox, "--out", scratch.path + "/out", "--as-of", "2023-06-01"])
         XCTAssertFalse(r.crashed, r.stderr)
-        XCTAssertTrue([0, 1].contains(r.status), r.stderr)
+        XCTAssertEqual(r.status, 3, "rejected files make the week incomplete: \(r.stderr)")
         XCTAssertTrue(r.stdout.contains("imported: good.csv"), r.stdout)
         XCTAssertEqual(try DatabaseContent.count(db, "ledger_entry"), 4)
         let rejected = try FileManager.default.contentsOfDirectory(atPath: inbox + "/rejected")
