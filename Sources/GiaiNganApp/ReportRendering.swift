@@ -12,7 +12,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     /// Renders an evaluation in this format.
     public func render(_ e: Evaluation, lang: Language, scope: ReportScope) -> String {
         switch self {
-        case .text: TextReport.render(e, lang: lang, scope: scope)
+        case .text: Format.terminalSafe(TextReport.render(e, lang: lang, scope: scope))
         case .json: JSONReport.render(e, lang: lang, scope: scope)
         case .csv: CSVReport.render(e, lang: lang)
         case .md: MarkdownReport.render(e, lang: lang, scope: scope)

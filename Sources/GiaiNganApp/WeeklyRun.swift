@@ -87,8 +87,11 @@ public struct WeeklyRun {
     /// (so an exit status 1 is never lost). Folders left behind by a killed run are cleaned up
     /// by the next one.
     public func run() throws -> Outcome {
-        let lock = try RunLock(path: databasePath + ".weekly.lock")
+        // Beside the real file: two paths to one database (a symbolic link) share one lock.
+        let lock = try RunLock(path: Store.canonicalPath(databasePath) + ".weekly.lock")
         defer { lock.release() }
+        // Once a week, whatever the size, the whole file is checked before anything is written.
+        try store.verifyIntegrity()
         let fm = FileManager.default
         try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
         cleanUpAfterKilledRuns()
@@ -133,7 +136,39 @@ public struct WeeklyRun {
         let final = (out as NSString).appendingPathComponent(asOf.description)
         let staging = (out as NSString).appendingPathComponent(".\(asOf.description).partial-\(ProcessInfo.processInfo.processIdentifier)")
         try? fm.removeItem(atPath: staging)
-        try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        do {
+            return try writeAndPublish(staging: staging, final: final, province: province, snapshots: snapshots,
+                             reportJSON: reportJSON, stored: stored, incompleteJSON: incompleteJSON, files: files,
+                             previous: previous, new: new, resolved: resolved, persisting: persisting, withheld: withheld)
+        } catch let error where WeeklyRun.isDiskFull(error) {
+            try? fm.removeItem(atPath: staging)
+            throw UsageProblem("the disk is full at \(out): nothing was published and the run was not stored (the files "
+                + "imported from the inbox stay imported); free some space and run again")
+        } catch {
+            try? fm.removeItem(atPath: staging)
+            throw error
+        }
+    }
+
+    /// Whether an error says the disk (or the user's quota) is full: Foundation's
+    /// `fileWriteOutOfSpace`, `ENOSPC` or `EDQUOT` from the system, or SQLite's `SQLITE_FULL`.
+    static func isDiskFull(_ error: Error) -> Bool {
+        if let cocoa = error as? CocoaError, cocoa.code == .fileWriteOutOfSpace { return true }
+        if let posix = error as? POSIXError, posix.code == .ENOSPC || posix.code == .EDQUOT { return true }
+        if case StoreError.io(let message) = error, message.contains("the disk is full") { return true }
+        let ns = error as NSError
+        if ns.domain == NSPOSIXErrorDomain && (ns.code == Int(ENOSPC) || ns.code == Int(EDQUOT)) { return true }
+        if ns.domain == NSCocoaErrorDomain && ns.code == CocoaError.fileWriteOutOfSpace.rawValue { return true }
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? Error { return isDiskFull(underlying) }
+        return false
+    }
+
+    /// Writes the dated folder in `staging`, then stores the run and publishes the folder.
+    private func writeAndPublish(staging: String, final: String, province: Evaluation, snapshots: [ProjectSnapshot],
+                       reportJSON: String, stored: [StoredWarning], incompleteJSON: String, files: [FileOutcome],
+                       previous: StoredRun?, new: [StoredWarning], resolved: [StoredWarning],
+                       persisting: [StoredWarning], withheld: [StoredWarning]) throws -> Outcome {
+        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
         func put(_ name: String, _ text: String) throws {
             try Data(text.utf8).write(to: URL(fileURLWithPath: (staging as NSString).appendingPathComponent(name)))
         }
@@ -157,7 +192,8 @@ public struct WeeklyRun {
             try publish(staging, as: final, replacedSuffix: "\(runID)")
             outcome = o
         }
-        return outcome!
+        guard let outcome else { throw UsageProblem("the run was not stored") }
+        return outcome
     }
 
     /// Renames `staging` into `final`. An earlier folder of the same date is moved aside first and

@@ -12,6 +12,38 @@ public enum Language: String, Sendable, CaseIterable {
 
 /// Number, money and date formatting for reports: exact, and never contradicting a status.
 public enum Format {
+    /// Text for a terminal: control characters (C0 but line feed and tab, DEL, C1) and the
+    /// bidirectional overrides shown as `\u{1B}`, so that a name holding `ESC[2J` or
+    /// `ESC]0;…BEL` cannot clear the screen, retitle the window or reorder what is shown.
+    public static func terminalSafe(_ text: String) -> String {
+        func unsafe(_ u: Unicode.Scalar) -> Bool {
+            let v = u.value
+            return (v < 0x20 && v != 0x0A && v != 0x09) || (0x7F...0x9F).contains(v)
+                || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+        }
+        // Fast path: one pass over the bytes finds nothing in almost every report.
+        var suspicious = false
+        var previous: UInt8 = 0
+        for b in text.utf8 {
+            if (b < 0x20 && b != 0x0A && b != 0x09) || b == 0x7F || (previous == 0xC2 && b < 0xA0 && b >= 0x80)
+                || (previous == 0x80 && b >= 0xAA && b <= 0xAE) || (previous == 0x81 && b >= 0xA6 && b <= 0xA9) {
+                suspicious = true
+                break
+            }
+            previous = b
+        }
+        guard suspicious else { return text }
+        var out = String.UnicodeScalarView()
+        for u in text.unicodeScalars {
+            if unsafe(u) {
+                out.append(contentsOf: "\\u{\(String(u.value, radix: 16, uppercase: true))}".unicodeScalars)
+            } else {
+                out.append(u)
+            }
+        }
+        return String(out)
+    }
+
     /// Whole VND with thousands grouped: `1.234.567.890` (vi) or `1,234,567,890` (en).
     public static func vnd(_ amount: VND, _ lang: Language) -> String {
         grouped(amount, separator: lang == .vi ? "." : ",")

@@ -62,9 +62,10 @@ struct Check: ParsableCommand {
 /// Opens the database for reading reports; a missing file is a clear error, not a new empty database.
 func openExisting(_ database: DatabaseOptions) throws -> Store {
     guard FileManager.default.fileExists(atPath: database.path) else {
-        throw CommandError("no database at \(database.path): import files first (giaingan import …), pass --db PATH, or try `giaingan demo`")
+        throw CommandError("no database at \(database.path): import files first (giaingan import …), pass --db PATH, or try "
+            + "`giaingan demo --keep demo.sqlite`")
     }
-    return try database.open()
+    return try database.openForReading()
 }
 
 struct Investors: ParsableCommand {
@@ -96,7 +97,7 @@ struct Investors: ParsableCommand {
             }
             return
         }
-        writeStdout(InvestorRanking.render(e, lang: lang))
+        writeStdout(Format.terminalSafe(InvestorRanking.render(e, lang: lang)))
     }
 }
 
@@ -148,6 +149,6 @@ struct Imports: ParsableCommand {
             t.add(["\(r.id)", r.kind, r.fileName, r.importedAt, "\(r.rowsRead)", "\(r.rowsAdded)", "\(r.rowsPresent)",
                    "\(r.rowsUpdated)", String(r.sha256.prefix(16))])
         }
-        writeStdout(t.render(indent: ""))
+        writeStdout(Format.terminalSafe(t.render(indent: "")))
     }
 }

@@ -12,7 +12,9 @@ struct Demo: ParsableCommand {
         discussion: """
         Imports fixtures/province (48 projects, 12 investors, the 2022 and 2023 plans and treasury ledgers)
         into a temporary database, checks it as of 15/09/2023 — two weeks before Q3 — and prints the report.
-        Nothing is written outside the temporary folder. Try --lang en, --format html, or --as-of 2023-03-15.
+        Nothing is written outside the temporary folder unless --keep PATH is given: then the database is
+        kept at PATH, so the tour can go on (giaingan check --db PATH --as-of 2023-09-15, giaingan investors,
+        giaingan serve). Try --lang en, --format html, or --as-of 2023-03-15.
         """)
 
     @Option(name: .customLong("as-of"), help: ArgumentHelp("Check as of this date.", valueName: "DATE"))
@@ -26,6 +28,10 @@ struct Demo: ParsableCommand {
 
     @Option(help: ArgumentHelp("The folder holding the demo files.", discussion: "Default: fixtures/province of this source tree.", valueName: "DIR"))
     var data: String?
+
+    @Option(help: ArgumentHelp("Keep the demo database at this path (created, or reused: importing the same files again adds nothing).",
+                               valueName: "PATH"))
+    var keep: String?
 
     func validate() throws {
         guard let d = Dates.parse(asOfText), (2023...2024).contains(d.year) else {
@@ -46,7 +52,7 @@ struct Demo: ParsableCommand {
         let tmp = fm.temporaryDirectory.appendingPathComponent("giaingan-demo-\(ProcessInfo.processInfo.processIdentifier)")
         try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
         defer { try? fm.removeItem(at: tmp) }
-        let store = try Store(path: tmp.appendingPathComponent("demo.sqlite").path)
+        let store = try Store(path: keep ?? tmp.appendingPathComponent("demo.sqlite").path)
         let ledgers = try fm.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("disbursements") && $0.hasSuffix(".csv") }.sorted()
         let today = Dates.today()
         for (kind, files) in [(FileKind.projects, ["projects.csv"]), (.plan, ["plan.csv"]), (.disbursements, ledgers)] {
@@ -59,9 +65,14 @@ struct Demo: ParsableCommand {
         let e = try CheckService.evaluate(store: store, rules: rules, asOf: asOf).province
         printErr("demo: check as of \(asOf) with \(rules.name)\n")
         writeStdout(format.render(e, lang: lang, scope: .province))
-        if format == .text {
-            writeStdout(lang.t("\nThử tiếp: giaingan demo --format html > demo.html · giaingan demo --lang en · giaingan check --help\n",
-                               "\nNext: giaingan demo --format html > demo.html · giaingan demo --as-of 2023-03-15 · giaingan check --help\n"))
+        if let keep {
+            let db = keep.contains(" ") ? "\"\(keep)\"" : keep
+            printErr(lang.t("demo: cơ sở dữ liệu mẫu được giữ tại \(keep). Thử tiếp:", "demo: the demo database is kept at \(keep). Next:")
+                + "\n  giaingan check --db \(db) --as-of \(asOf)\n  giaingan investors --db \(db) --as-of \(asOf)"
+                + "\n  giaingan check --db \(db) --as-of \(asOf) --investor \"UBND huyện Năm Căn\"\n  giaingan imports --db \(db)")
+        } else if format == .text {
+            writeStdout(lang.t("\nThử tiếp: giaingan demo --keep demo.sqlite (giữ cơ sở dữ liệu mẫu), rồi giaingan check --db demo.sqlite --as-of \(asOf) · giaingan demo --format html > demo.html · giaingan check --help\n",
+                               "\nNext: giaingan demo --keep demo.sqlite (keeps the demo database), then giaingan check --db demo.sqlite --as-of \(asOf) · giaingan demo --format html > demo.html · giaingan check --help\n"))
         }
     }
 }

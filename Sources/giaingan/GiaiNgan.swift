@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GiaiNganApp
 import GiaiNganCore
+import GiaiNganReport
 
 /// `giaingan`: public-investment disbursement monitoring.
 struct GiaiNgan: AsyncParsableCommand {
@@ -42,7 +43,7 @@ enum Main {
             let code = GiaiNgan.exitCode(for: error)
             if code == .success { GiaiNgan.exit(withError: error) }
             let message = GiaiNgan.message(for: error)
-            FileHandle.standardError.write(Data(("giaingan: " + message + "\n").utf8))
+            FileHandle.standardError.write(Data(("giaingan: " + Format.terminalSafe(message) + "\n").utf8))
             let isUsage = (error as? CommandError)?.isAboutUsage ?? ("\(type(of: error))".contains("ParserError") || code == .validationFailure)
             if isUsage {
                 FileHandle.standardError.write(Data("Run `giaingan --help` or `giaingan <command> --help` for usage.\n".utf8))

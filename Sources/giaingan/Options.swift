@@ -29,6 +29,19 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     func open(readOnly: Bool = false) throws -> Store { try Store(path: path, readOnly: readOnly, busyTimeout: busyTimeout) }
+
+    /// Opens the database for a command that only reads it: read-only, so it works on a
+    /// read-only file or file system and never takes the write lock. A database made by an
+    /// earlier version is migrated first when the file can be written.
+    func openForReading() throws -> Store {
+        do {
+            return try open(readOnly: true)
+        } catch StoreError.needsMigration(let message) {
+            guard FileManager.default.isWritableFile(atPath: path) else { throw StoreError.needsMigration(message) }
+            _ = try open()
+            return try open(readOnly: true)
+        }
+    }
 }
 
 /// `--year`, `--as-of`, `--rules`, shared by the commands that check.
@@ -111,7 +124,9 @@ enum FailOn: String, ExpressibleByArgument, CaseIterable {
     }
 }
 
-func printErr(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+/// Writes a message to standard error, control characters shown escaped (a value from a file or a
+/// name can hold terminal escape sequences).
+func printErr(_ s: String) { FileHandle.standardError.write(Data((Format.terminalSafe(s) + "\n").utf8)) }
 
 func writeStdout(_ s: String) {
     FileHandle.standardOutput.write(Data(s.utf8))
@@ -125,3 +140,10 @@ func writeStdout(_ bytes: UnsafeRawBufferPointer) {
 }
 
 var stderrIsTerminal: Bool { isatty(2) == 1 }
+
+/// Every line the commands print goes through here: names, file names and values that came
+/// from files can hold terminal escape sequences, shown escaped (`Format.terminalSafe`).
+/// Reports in machine formats (JSON, CSV, HTML, Markdown) go out through `writeStdout` as is.
+func print(_ text: String, terminator: String = "\n") {
+    FileHandle.standardOutput.write(Data((Format.terminalSafe(text) + terminator).utf8))
+}

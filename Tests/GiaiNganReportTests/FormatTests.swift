@@ -45,4 +45,14 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(lines[3], "Đầm Dơi  y")
         XCTAssertFalse(lines.contains { $0.hasSuffix(" ") && !$0.hasSuffix("\u{0600} ") })
     }
+
+    func test_terminalSafeEscapesControlAndBidiCharactersOnly() {
+        XCTAssertEqual(Format.terminalSafe("UBND huyện Năm Căn\n\tx"), "UBND huyện Năm Căn\n\tx")
+        XCTAssertEqual(Format.terminalSafe("a\u{1B}[2Jb"), "a\\u{1B}[2Jb")
+        XCTAssertEqual(Format.terminalSafe("\u{1B}]0;t\u{07}"), "\\u{1B}]0;t\\u{7}")
+        XCTAssertEqual(Format.terminalSafe("x\u{7F}\u{9B}y"), "x\\u{7F}\\u{9B}y")
+        XCTAssertEqual(Format.terminalSafe("\u{202E}abc\u{2066}"), "\\u{202E}abc\\u{2066}")
+        XCTAssertEqual(Format.terminalSafe("\r"), "\\u{D}")
+        XCTAssertEqual(Format.terminalSafe("đ ₫ – — “”"), "đ ₫ – — “”", "ordinary non-ASCII passes")
+    }
 }
