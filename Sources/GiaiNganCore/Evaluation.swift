@@ -61,6 +61,12 @@ public struct SubjectResult: Sendable, Hashable {
     public var checkpoints: [CheckpointResult]
     /// Disbursement in 28-day windows counted back from the as-of date.
     public var activity: Activity
+    /// Every tranche's figures at the as-of date per fund source, the rules' groups of codes
+    /// applied; the counted parts sum to `position`, the others to `uncounted`.
+    public var breakdown: Breakdown = .empty
+
+    /// Plan − disbursed at the as-of date: what is left to disburse (below zero when over plan).
+    public var remainingVND: VND { VND(clamping: Int128(position.planVND) - Int128(position.disbursedVND)) }
 
     public var rate: Rate? { position.rate }
 

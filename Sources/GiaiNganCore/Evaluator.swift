@@ -21,10 +21,16 @@ public enum Evaluator {
         // MARK: Projects
         var projects: [ProjectResult] = []
         projects.reserveCapacity(snapshots.count)
+        // Each project's parts with the rules' fund-source groups applied, once.
+        var breakdowns: [Breakdown] = []
+        breakdowns.reserveCapacity(snapshots.count)
         for s in snapshots {
             let threshold: (Checkpoint) -> Threshold = { cp in s.projectClass.map(cp.threshold(for:)) ?? cp.wholePlan }
+            let breakdown = request.rules.fundSourceGroups.isEmpty ? s.breakdown
+                : try s.breakdown.grouped(by: request.rules.fundSourceGroup)
+            breakdowns.append(breakdown)
             var result = context.subject(positions: s.positions, uncounted: s.uncounted, activity: s.activity,
-                                         threshold: threshold)
+                                         breakdown: breakdown, threshold: threshold)
             if s.projectClass == .newStart {
                 result.checkpoints = result.checkpoints.map { cp in
                     var cp = cp
@@ -45,28 +51,30 @@ public enum Evaluator {
         var byInvestor: [InvestorID: Aggregate] = [:]
         var byClass: [ProjectClass: Aggregate] = [:]
         var all = Aggregate(dates: request.dates, windows: request.windowCount)
-        for s in snapshots {
-            try byInvestor[s.project.investor, default: Aggregate(dates: request.dates, windows: request.windowCount)].add(s)
+        for (s, breakdown) in zip(snapshots, breakdowns) {
+            try byInvestor[s.project.investor, default: Aggregate(dates: request.dates, windows: request.windowCount)]
+                .add(s, breakdown: breakdown)
             if let c = s.projectClass {
-                try byClass[c, default: Aggregate(dates: request.dates, windows: request.windowCount)].add(s)
+                try byClass[c, default: Aggregate(dates: request.dates, windows: request.windowCount)].add(s, breakdown: breakdown)
             }
-            try all.add(s)
+            try all.add(s, breakdown: breakdown)
         }
         let province = context.subject(positions: all.positions, uncounted: all.uncounted, activity: all.activity,
-                                       threshold: { $0.wholePlan })
+                                       breakdown: all.breakdown, threshold: { $0.wholePlan })
         let averageRate: Rate? = provinceAverage ?? province.rate
 
         let groups = ProjectClass.allCases.compactMap { c -> GroupResult? in
             guard let a = byClass[c] else { return nil }
             return GroupResult(projectClass: c, projectCount: a.count,
                                result: context.subject(positions: a.positions, uncounted: a.uncounted,
-                                                       activity: a.activity, threshold: { $0.threshold(for: c) }))
+                                                       activity: a.activity, breakdown: a.breakdown,
+                                                       threshold: { $0.threshold(for: c) }))
         }
 
         let projectsByInvestor = Dictionary(grouping: projects, by: { $0.project.investor })
         var investors: [InvestorResult] = byInvestor.map { id, a in
             let r = context.subject(positions: a.positions, uncounted: a.uncounted, activity: a.activity,
-                                    threshold: { $0.wholePlan })
+                                    breakdown: a.breakdown, threshold: { $0.wholePlan })
             let own = projectsByInvestor[id] ?? []
             let below = own.filter { $0.result.lastPassed?.status == .missed }.count
             let risky = own.filter { ($0.result.risk?.status ?? .onTrack) != .onTrack }
@@ -117,6 +125,7 @@ public enum Evaluator {
         var values: [Position]
         var uncounted = Position.zero
         var activity: Activity
+        var breakdown = Breakdown.empty
         var count = 0
 
         var positions: [CivilDate: Position] { Dictionary(uniqueKeysWithValues: zip(dates, values)) }
@@ -127,9 +136,10 @@ public enum Evaluator {
             activity = Activity(windows: [VND](repeating: 0, count: windows))
         }
 
-        mutating func add(_ s: ProjectSnapshot) throws {
+        mutating func add(_ s: ProjectSnapshot, breakdown parts: Breakdown) throws {
             for i in dates.indices { values[i] = try values[i].adding(s.positions[dates[i]] ?? .zero) }
             uncounted = try uncounted.adding(s.uncounted)
+            try breakdown.add(parts)
             // In place: `Activity.adding` makes a new array, 60,000 times for 20,000 projects.
             let windows = s.activity.windows
             if activity.windows.count < windows.count {
@@ -149,7 +159,7 @@ public enum Evaluator {
         let profile: SeasonalProfile
         let settings: RiskSettings
 
-        func subject(positions: [CivilDate: Position], uncounted: Position, activity: Activity,
+        func subject(positions: [CivilDate: Position], uncounted: Position, activity: Activity, breakdown: Breakdown,
                      threshold: (Checkpoint) -> Threshold) -> SubjectResult {
             let asOf = request.asOf
             let now = positions[asOf] ?? .zero
@@ -175,7 +185,8 @@ public enum Evaluator {
                                         status: now.planVND <= 0 ? .noPlan : CheckpointStatus(risk.status),
                                         atCheckpoint: nil, risk: risk, milestones: [])
             }
-            return SubjectResult(position: now, uncounted: uncounted, checkpoints: checkpoints, activity: activity)
+            return SubjectResult(position: now, uncounted: uncounted, checkpoints: checkpoints, activity: activity,
+                                 breakdown: breakdown)
         }
 
         /// Toward the next checkpoint, or, with none ahead, the shortfall left at the last one.

@@ -15,6 +15,9 @@ public enum Tranche: String, Sendable, Hashable, CaseIterable, Codable {
     case current
     /// Vốn kéo dài: last year's plan whose disbursement window was extended.
     case carriedOver = "carried_over"
+    /// Vốn ứng trước: capital advanced ahead of a later year's plan, to be recovered from it;
+    /// reported apart by default, like carried-over capital (Circular 37/2025, forms 01c/01d).
+    case advancePlan = "advance_plan"
 }
 
 /// The kind of a treasury ledger entry.

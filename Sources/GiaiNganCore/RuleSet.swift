@@ -60,6 +60,13 @@ public struct RuleSet: Sendable, Hashable, Codable {
     /// The built-in footnote (4) thresholds, used when no rules file is given. Reports then name
     /// the rules in their own language and no province: the data may be any province's.
     public var isBuiltIn: Bool = false
+    /// Fund source codes reported under another code (`FundSource.key` of the member → the
+    /// group's code): NSĐP's land-use revenue and lottery lines under NSĐP, the national target
+    /// programmes under CTMTQG. A code not listed is its own group.
+    public var fundSourceGroups: [String: String] = [:]
+
+    /// The fund source a code is reported under.
+    public func fundSourceGroup(_ key: String) -> String { fundSourceGroups[key] ?? key }
 
     public init(name: String, province: String, planYear: Int, countedTranches: Set<Tranche> = [.current],
                 checkpoints: [Checkpoint], annualGoal: Threshold, windowEnd: CivilDate? = nil,

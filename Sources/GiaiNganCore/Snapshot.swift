@@ -86,14 +86,18 @@ public struct ProjectSnapshot: Sendable {
     /// the as-of date, reported apart.
     public var uncounted: Position
     public var activity: Activity
+    /// Every tranche's figures at the as-of date, per fund source (codes as the files wrote them,
+    /// `FundSource.key`): the counted parts sum to `positions[asOf]`, the others to `uncounted`.
+    public var breakdown: Breakdown
 
     public init(project: Project, projectClass: ProjectClass?, positions: [CivilDate: Position],
-                uncounted: Position = .zero, activity: Activity) {
+                uncounted: Position = .zero, activity: Activity, breakdown: Breakdown = .empty) {
         self.project = project
         self.projectClass = projectClass
         self.positions = positions
         self.uncounted = uncounted
         self.activity = activity
+        self.breakdown = breakdown
     }
 }
 
@@ -136,12 +140,19 @@ public enum SnapshotBuilder {
         var positions: [String: [CivilDate: Position]] = [:]
         var uncounted: [String: Position] = [:]
         var windows: [String: [VND]] = [:]
+        var breakdowns: [String: [Slice: Position]] = [:]
         var codes = Set<String>()
 
         for line in planLines where line.planYear == request.planYear {
             codes.insert(line.projectCode)
             if let known = classes[line.projectCode], known.0 > line.effectiveOn {} else {
                 classes[line.projectCode] = (line.effectiveOn, line.projectClass)
+            }
+            if line.effectiveOn <= request.asOf {
+                let slice = Slice(tranche: line.tranche, fundSource: FundSource.key(line.fundSource))
+                var p = breakdowns[line.projectCode, default: [:]][slice, default: .zero]
+                p.planVND = try p.planVND.checkedAdding(line.amountVND, context: "the plan of \(line.projectCode)")
+                breakdowns[line.projectCode, default: [:]][slice] = p
             }
             if counted.contains(line.tranche) {
                 for d in dates where line.effectiveOn <= d {
@@ -156,6 +167,13 @@ public enum SnapshotBuilder {
         for entry in entries where entry.planYear == request.planYear {
             codes.insert(entry.projectCode)
             let dSign = entry.type.disbursedSign, aSign = entry.type.advanceSign
+            if entry.date <= request.asOf {
+                let slice = Slice(tranche: entry.tranche, fundSource: FundSource.key(entry.fundSource))
+                var p = breakdowns[entry.projectCode, default: [:]][slice, default: .zero]
+                p.disbursedVND = try p.disbursedVND.checkedAdding(dSign * entry.amountVND)
+                p.outstandingAdvanceVND = try p.outstandingAdvanceVND.checkedAdding(aSign * entry.amountVND)
+                breakdowns[entry.projectCode, default: [:]][slice] = p
+            }
             if counted.contains(entry.tranche) {
                 for d in dates where entry.date <= d {
                     var p = positions[entry.projectCode, default: [:]][d, default: .zero]
@@ -183,7 +201,8 @@ public enum SnapshotBuilder {
                 projectClass: classes[code]?.1,
                 positions: byDate,
                 uncounted: uncounted[code] ?? .zero,
-                activity: Activity(windows: windows[code] ?? [VND](repeating: 0, count: windowCount)))
+                activity: Activity(windows: windows[code] ?? [VND](repeating: 0, count: windowCount)),
+                breakdown: Breakdown(parts: breakdowns[code] ?? [:]))
         }
     }
 }

@@ -96,12 +96,13 @@ enum Vocabulary {
                  extra: [("dự án chuyển tiếp", .transitional), ("dự án khởi công mới", .newStart)])
     }
 
-    /// Tranches: `current` / `carried_over`, `trong năm` / `kéo dài`.
+    /// Tranches: `current` / `carried_over` / `advance_plan`, `trong năm` / `kéo dài` / `ứng trước`.
     static func tranches() -> WordList<Tranche> {
         WordList(what: "a tranche",
-                 canonical: [("current", .current), ("carried_over", .carriedOver)],
-                 vietnamese: [("trong năm", .current), ("kéo dài", .carriedOver)],
-                 extra: [("vốn trong năm", .current), ("vốn kéo dài", .carriedOver)])
+                 canonical: [("current", .current), ("carried_over", .carriedOver), ("advance_plan", .advancePlan)],
+                 vietnamese: [("trong năm", .current), ("kéo dài", .carriedOver), ("ứng trước", .advancePlan)],
+                 extra: [("vốn trong năm", .current), ("vốn kéo dài", .carriedOver), ("vốn ứng trước", .advancePlan),
+                         ("kế hoạch ứng trước", .advancePlan)])
     }
 
     /// Ledger entry types: `advance`, `payment`, `advance_recovery`, `refund` and their Vietnamese names.

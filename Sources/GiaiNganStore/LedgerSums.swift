@@ -1,3 +1,4 @@
+import Foundation
 import GiaiNganCore
 import GRDB
 import GRDBSQLite
@@ -25,6 +26,11 @@ struct LedgerSums {
     /// Per group: `positionCount` disbursed buckets, `positionCount` advance buckets, `windowCount` windows.
     private var cells: [VND] = []
     private var groupKeys: [(id: Int64, tranche: Tranche)] = []
+    /// The fund sources met, in the order met (keys as `FundSource.key` makes them).
+    private var fundSources: [String] = []
+    /// Per fund source: disbursed and advances at the as-of date of each group, two cells a
+    /// group. Fund sources are few and met early, so each gets a column grown with the groups.
+    private var fundSourceCells: [[VND]] = []
 
     /// Sums the ledger of `request`'s plan year up to its as-of date, at its position dates and
     /// 28-day windows.
@@ -41,11 +47,14 @@ struct LedgerSums {
         // Group of (project, tranche): project ids are SQLite's consecutive row ids, so a dense
         // table maps them; -1 means not seen yet.
         let maxID = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM project") ?? 0
-        precondition(maxID < Int64(Int32.max), "project ids are row ids below 2^31")
-        var groupOf = [Int32](repeating: -1, count: 2 * (Int(maxID) + 1))
+        guard maxID < Int64(Int32.max) else {
+            throw StoreError.invalid("project ids reach \(maxID): the database holds more projects than GiaiNgan can check")
+        }
+        let trancheCount = Tranche.allCases.count
+        var groupOf = [Int32](repeating: -1, count: trancheCount * (Int(maxID) + 1))
 
         let statement = try db.makeStatement(sql: """
-            SELECT date, project_id, tranche, disbursed_delta, advance_delta FROM ledger_entry
+            SELECT date, project_id, tranche, disbursed_delta, advance_delta, fund_source FROM ledger_entry
             WHERE plan_year = ? AND date <= ? ORDER BY plan_year, date
             """)
         try statement.setArguments([planYear, asOf.dayNumber])
@@ -57,6 +66,10 @@ struct LedgerSums {
         var window = -1         // the entry's window, or -1 when it is older than the first one
         var cells: [VND] = []
         var keys: [(id: Int64, tranche: Tranche)] = []
+        // Fund sources as their stored bytes, matched by comparing bytes (a handful of codes).
+        var sourceBytes: [[UInt8]] = []
+        var sources: [String] = []
+        var sourceCells: [[VND]] = []
         sqlite3_reset(s)
         defer { sqlite3_reset(s) }
         while true {
@@ -68,14 +81,34 @@ struct LedgerSums {
             let day = Int(sqlite3_column_int64(s, 0))
             let id = sqlite3_column_int64(s, 1)
             let tranche = sqlite3_column_int64(s, 2)
-            guard id >= 0 && id <= maxID && (tranche == 0 || tranche == 1) else { continue }
-            let slot = 2 * Int(id) + Int(tranche)
+            guard id >= 0 && id <= maxID && tranche >= 0 && tranche < trancheCount else { continue }
+            let slot = trancheCount * Int(id) + Int(tranche)
             var group = Int(groupOf[slot])
             if group == -1 {
                 group = keys.count
                 groupOf[slot] = Int32(group)
                 keys.append((id, Tranche(storeCode: tranche)))
                 cells.append(contentsOf: repeatElement(0, count: width))
+                for f in sourceCells.indices { sourceCells[f].append(contentsOf: [0, 0]) }
+            }
+            let count = Int(sqlite3_column_bytes(s, 5))
+            let text = sqlite3_column_text(s, 5)
+            var source = -1
+            for (f, known) in sourceBytes.enumerated() where known.count == count {
+                if count == 0 || known.withUnsafeBufferPointer({ k in
+                    guard let k = k.baseAddress, let text else { return false }
+                    return memcmp(k, text, count) == 0
+                }) {
+                    source = f
+                    break
+                }
+            }
+            if source == -1 {
+                let bytes = text.map { Array(UnsafeBufferPointer(start: $0, count: count)) } ?? []
+                source = sourceBytes.count
+                sourceBytes.append(bytes)
+                sources.append(FundSource.key(String(decoding: bytes, as: UTF8.self)))
+                sourceCells.append([VND](repeating: 0, count: 2 * keys.count))
             }
             if day != currentDay {
                 currentDay = day
@@ -91,9 +124,26 @@ struct LedgerSums {
                 let w = base + 2 * positionCount + window
                 cells[w] = try cells[w].checkedAdding(disbursed, context: "a 28-day window")
             }
+            sourceCells[source][2 * group] = try sourceCells[source][2 * group].checkedAdding(disbursed, context: "a disbursed total")
+            sourceCells[source][2 * group + 1] = try sourceCells[source][2 * group + 1].checkedAdding(advance, context: "an advance total")
         }
         self.cells = cells
         self.groupKeys = keys
+        self.fundSources = sources
+        self.fundSourceCells = sourceCells
+    }
+
+    /// Every (project, tranche, fund source) with entries: disbursed and outstanding advances at
+    /// the as-of date. Two stored spellings of one code (`nstw`, `NSTW`) are one key.
+    func byFundSource() throws -> [(id: Int64, slice: Slice, disbursedVND: VND, advanceVND: VND)] {
+        var out: [(id: Int64, slice: Slice, disbursedVND: VND, advanceVND: VND)] = []
+        for (f, source) in fundSources.enumerated() {
+            let column = fundSourceCells[f]
+            for (g, key) in groupKeys.enumerated() where column[2 * g] != 0 || column[2 * g + 1] != 0 {
+                out.append((key.id, Slice(tranche: key.tranche, fundSource: source), column[2 * g], column[2 * g + 1]))
+            }
+        }
+        return out
     }
 
     /// Every (project, tranche) with entries, with its totals.

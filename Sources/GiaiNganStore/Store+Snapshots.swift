@@ -48,6 +48,7 @@ extension Store {
         var uncounted = Position.zero
         var windows: [VND] = []
         var projectClass: ProjectClass?
+        var breakdown: [Slice: Position] = [:]
     }
 
     static func registryAndPlans(_ db: Database, request: EvaluationRequest, investor: InvestorID?) throws -> RegistryAndPlans {
@@ -123,6 +124,21 @@ extension Store {
             }
         }
 
+        // Plan at the as-of date per tranche and fund source.
+        do {
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT project_id, tranche, fund_source, SUM(amount) FROM plan_line
+                WHERE plan_year = ? AND effective_on <= ?\(investorFilter) GROUP BY project_id, tranche, fund_source
+                """, arguments: StatementArguments([request.planYear, asOf.dayNumber] + investorArgs))
+            while let r = try rows.next() {
+                let id: Int64 = r[0]
+                let slice = Slice(tranche: Tranche(storeCode: r[1]), fundSource: FundSource.key(r[2] as String))
+                let amount: Int64 = r[3] ?? 0
+                try acc[id, default: Accumulator()].breakdown[slice, default: .zero].planVND
+                    .add(amount, what: "the plan of project \(code(id))")
+            }
+        }
+
         return RegistryAndPlans(registry: registry, acc: acc)
     }
 
@@ -156,6 +172,12 @@ extension Store {
                 }
                 acc[id] = a
             }
+            for (id, slice, disbursed, advance) in try sums.byFundSource() where registry[id] != nil {
+                var p = acc[id, default: Accumulator()].breakdown[slice, default: .zero]
+                p.disbursedVND = try p.disbursedVND.checkedAdding(disbursed, context: "a disbursed total")
+                p.outstandingAdvanceVND = try p.outstandingAdvanceVND.checkedAdding(advance, context: "an advance total")
+                acc[id, default: Accumulator()].breakdown[slice] = p
+            }
         }
 
         var out: [ProjectSnapshot] = []
@@ -166,7 +188,8 @@ extension Store {
             for d in positionDates where positions[d] == nil { positions[d] = .zero }
             out.append(ProjectSnapshot(project: project, projectClass: a.projectClass, positions: positions,
                                        uncounted: a.uncounted,
-                                       activity: Activity(windows: a.windows.isEmpty ? [VND](repeating: 0, count: windowCount) : a.windows)))
+                                       activity: Activity(windows: a.windows.isEmpty ? [VND](repeating: 0, count: windowCount) : a.windows),
+                                       breakdown: Breakdown(parts: a.breakdown)))
         }
         out.sort { $0.project.code < $1.project.code }
         return out

@@ -325,6 +325,29 @@ public final class Store: @unchecked Sendable {
                 ALTER TABLE run_warning ADD COLUMN announced INTEGER NOT NULL DEFAULT 1;
                 """)
         }
+        m.registerMigration("v8: advance plans and fund sources in the ledger index") { db in
+            // The tranche column takes 2 (advance_plan). Widening a CHECK changes no stored row,
+            // so SQLite's documented in-place edit of the schema text serves (sqlite.org/lang_altertable,
+            // "making other kinds of table schema changes"); the schema version is bumped so every
+            // connection re-reads it, and the result is checked.
+            let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
+            try db.execute(sql: "PRAGMA writable_schema = ON")
+            try db.execute(sql: """
+                UPDATE sqlite_schema SET sql = replace(sql, 'CHECK (tranche IN (0, 1))', 'CHECK (tranche IN (0, 1, 2))')
+                WHERE type = 'table' AND name IN ('plan_line', 'ledger_entry')
+                """)
+            try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
+            try db.execute(sql: "PRAGMA writable_schema = OFF")
+            let check = try String.fetchAll(db, sql: "PRAGMA quick_check")
+            guard check == ["ok"] else { throw StoreError.invalid("migration v8 left the schema damaged: \(check.prefix(3))") }
+            // The fund source joins the covering index, so a check sums per fund source in the
+            // same index-only scan.
+            try db.execute(sql: """
+                DROP INDEX ledger_by_date;
+                CREATE INDEX ledger_by_date ON ledger_entry(plan_year, date, id, project_id, tranche, fund_source,
+                    disbursed_delta, advance_delta);
+                """)
+        }
         return m
     }
 }
@@ -332,8 +355,12 @@ public final class Store: @unchecked Sendable {
 // MARK: - Encodings shared by the store's SQL
 
 extension Tranche {
-    var storeCode: Int64 { self == .current ? 0 : 1 }
-    init(storeCode: Int64) { self = storeCode == 0 ? .current : .carriedOver }
+    var storeCode: Int64 {
+        switch self { case .current: 0; case .carriedOver: 1; case .advancePlan: 2 }
+    }
+    init(storeCode: Int64) {
+        switch storeCode { case 0: self = .current; case 1: self = .carriedOver; default: self = .advancePlan }
+    }
 }
 
 extension EntryType {

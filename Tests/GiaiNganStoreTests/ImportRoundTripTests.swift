@@ -84,6 +84,10 @@ final class ImportRoundTripTests: XCTestCase {
                     XCTAssertEqual(a.positions, b.positions, "\(asOf) \(a.project.code)")
                     XCTAssertEqual(a.uncounted, b.uncounted, "\(asOf) \(a.project.code)")
                     XCTAssertEqual(a.activity, b.activity, "\(asOf) \(a.project.code)")
+                    XCTAssertEqual(a.breakdown, b.breakdown, "\(asOf) \(a.project.code)")
+                    // The parts sum to the totals: counted ones to the position, the rest apart.
+                    XCTAssertEqual(try a.breakdown.total(tranches: tranches), a.positions[d(asOf)], "\(asOf) \(a.project.code)")
+                    XCTAssertEqual(try a.breakdown.total(tranches: Set(Tranche.allCases).subtracting(tranches)), a.uncounted)
                 }
             }
         }
