@@ -37,12 +37,39 @@ public enum CheckService {
 
     /// Evaluates the province, and when `investor` is given, that investor's own view (only its
     /// projects, with the provincial average rate as the one outside figure).
-    public static func evaluate(store: Store, rules: RuleSet, asOf: CivilDate,
-                                investor: InvestorID? = nil) throws -> (province: Evaluation, view: Evaluation) {
+    ///
+    /// Both carry the same subjects on the same day of the previous plan year (`lastYear`) when
+    /// the database holds that year, and at `since` (`sinceLast`) when given.
+    public static func evaluate(store: Store, rules: RuleSet, asOf: CivilDate, investor: InvestorID? = nil,
+                                since: CivilDate? = nil) throws -> (province: Evaluation, view: Evaluation) {
+        var (province, view) = try evaluateOnce(store: store, rules: rules, asOf: asOf, investor: investor)
+        if try store.planYears().contains(rules.planYear - 1) {
+            var previous = RuleSet.footnote4(planYear: rules.planYear - 1)
+            previous.countedTranches = rules.countedTranches
+            previous.fundSourceGroups = rules.fundSourceGroups
+            previous.checkpointBasis = rules.checkpointBasis
+            let (p, v) = try evaluateOnce(store: store, rules: previous, asOf: Comparison.sameDayOneYearBefore(asOf),
+                                          investor: investor)
+            province.lastYear = try Comparison(kind: .sameDayLastYear, evaluation: p)
+            view.lastYear = investor == nil ? province.lastYear : try Comparison(kind: .sameDayLastYear, evaluation: v)
+        }
+        if let since {
+            guard since < asOf else { throw UsageProblem("--since \(since) is not before the as-of date \(asOf)") }
+            let (p, v) = try evaluateOnce(store: store, rules: rules, asOf: since, investor: investor)
+            province.sinceLast = try Comparison(kind: .since, evaluation: p)
+            view.sinceLast = investor == nil ? province.sinceLast : try Comparison(kind: .since, evaluation: v)
+        }
+        return (province, view)
+    }
+
+    /// One evaluation of the province and, with `investor`, of its own view.
+    static func evaluateOnce(store: Store, rules: RuleSet, asOf: CivilDate,
+                             investor: InvestorID?) throws -> (province: Evaluation, view: Evaluation) {
         let request = EvaluationRequest(planYear: rules.planYear, asOf: asOf, rules: rules)
         let profile = try store.seasonalProfile(for: request)
         let all = try store.snapshots(for: request)
-        var province = try Evaluator.evaluate(request: request, snapshots: all, profile: profile)
+        var province = try Evaluator.evaluate(request: request, snapshots: all, profile: profile,
+                                              envelope: try store.envelope(planYear: rules.planYear))
         if province.isEmptyYear { province.planYearsInDatabase = try store.planYears() }
         guard let investor else { return (province, province) }
         let own = all.filter { $0.project.investor == investor }

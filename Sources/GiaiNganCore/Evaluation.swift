@@ -52,6 +52,20 @@ public struct CheckpointResult: Sendable, Hashable {
     public var milestones: [MilestoneCheck]
 }
 
+/// How investors are ranked.
+public enum RankOrder: String, Sendable, Hashable, CaseIterable {
+    /// Highest rate first, compared exactly; investors without a plan last; ties by name. How DPI
+    /// reports rank them ("of 17 investors, 10 are above the provincial average").
+    case rate
+    /// Largest shortfall to the next checkpoint first; ties by name.
+    case shortfall
+}
+
+/// Where a rate stands against the provincial average, compared exactly.
+public enum AverageStanding: String, Sendable, Hashable {
+    case above, equal, below
+}
+
 /// The figures and checkpoint results of one subject.
 public struct SubjectResult: Sendable, Hashable {
     /// Counted tranches at the as-of date.
@@ -110,6 +124,24 @@ public struct InvestorResult: Sendable, Hashable {
     public var shortfallVND: VND
     /// Above (true), at or below (false) the provincial average rate; nil when either has no rate.
     public var aboveProvinceAverage: Bool?
+    /// Above, equal to or below the provincial average rate; nil when either has no rate.
+    public var standing: AverageStanding?
+}
+
+/// The ranking as DPI reports print it: how many investors stand above, at and below the
+/// provincial average, which are at 0%, and how many are below each line the rules list.
+public struct RankingSummary: Sendable, Hashable {
+    public var above = 0, equal = 0, below = 0
+    /// Investors with a plan and nothing disbursed, by name.
+    public var atZero: [InvestorID] = []
+    /// For each line (the rules' `ranking_lines_percent`), the investors with a plan below it.
+    public var belowLines: [(threshold: Threshold, count: Int)] = []
+
+    public static func == (a: RankingSummary, b: RankingSummary) -> Bool {
+        a.above == b.above && a.equal == b.equal && a.below == b.below && a.atZero == b.atZero
+            && a.belowLines.map(\.threshold) == b.belowLines.map(\.threshold) && a.belowLines.map(\.count) == b.belowLines.map(\.count)
+    }
+    public func hash(into h: inout Hasher) { h.combine(above); h.combine(equal); h.combine(below); h.combine(atZero) }
 }
 
 public struct GroupResult: Sendable, Hashable {
@@ -145,11 +177,46 @@ public struct Evaluation: Sendable {
     /// The plan years the database holds (filled by the caller that read the store), so a report of
     /// an empty year can say which years have data.
     public var planYearsInDatabase: [Int] = []
+    /// The province's envelope beside the allocated plan, when envelope lines exist for the year
+    /// (never in an investor's view).
+    public var envelope: EnvelopeFigures?
+    /// The same subjects on the same day of the previous plan year, when the database holds it.
+    public var lastYear: Comparison?
+    /// The same subjects at the previous report (weekly run) or at `--since DATE`.
+    public var sinceLast: Comparison?
 
     /// Whether the plan year holds nothing at all: no project has a plan line or an entry in it.
     public var isEmptyYear: Bool { projects.isEmpty }
 
     public var planYear: Int { request.planYear }
+
+    /// The ranking summary of `investors` against the provincial average.
+    public var ranking: RankingSummary {
+        var s = RankingSummary()
+        for i in investors {
+            switch i.standing {
+            case .above: s.above += 1
+            case .equal: s.equal += 1
+            case .below: s.below += 1
+            case nil: break
+            }
+            if i.result.position.planVND > 0 && i.result.position.disbursedVND <= 0 { s.atZero.append(i.investor) }
+        }
+        s.atZero.sort()
+        s.belowLines = rules.rankingLines.map { line in
+            (line, investors.filter { i in
+                i.result.position.planVND > 0 && !line.isMet(disbursedVND: i.result.position.disbursedVND, planVND: i.result.position.planVND)
+            }.count)
+        }
+        return s
+    }
+
+    /// Key projects (dự án trọng điểm) with their share of the province's plan, largest first.
+    public var keyProjects: [(project: ProjectResult, shareOfPlan: Rate?)] {
+        projects.filter { $0.project.isKeyProject }
+            .sorted { ($0.result.position.planVND, $1.project.code) > ($1.result.position.planVND, $0.project.code) }
+            .map { ($0, Rate(disbursedVND: $0.result.position.planVND, planVND: province.position.planVND)) }
+    }
     public var asOf: CivilDate { request.asOf }
     public var rules: RuleSet { request.rules }
 }

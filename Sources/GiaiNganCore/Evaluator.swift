@@ -13,9 +13,12 @@ public enum Evaluator {
     /// - parameter provinceAverage: the provincial average rate to compare investors against;
     ///   pass the whole province's when `snapshots` holds one investor's projects only.
     /// - throws: `MoneyOverflowError` when a total leaves the range of Int64.
+    /// - parameter envelope: the province's envelope lines (any plan year; the request's is used):
+    ///   reported beside the allocated plan, and the plan the province's checkpoints are judged on
+    ///   when the rules' `checkpointBasis` names it. Leave it empty for an investor's view.
     public static func evaluate(request: EvaluationRequest, snapshots: [ProjectSnapshot],
                                 profile: SeasonalProfile = .national, settings: RiskSettings = .init(),
-                                provinceAverage: Rate?? = nil) throws -> Evaluation {
+                                provinceAverage: Rate?? = nil, envelope: [EnvelopeLine] = []) throws -> Evaluation {
         let context = Context(request: request, profile: profile, settings: settings)
 
         // MARK: Projects
@@ -59,6 +62,14 @@ public enum Evaluator {
             }
             try all.add(s, breakdown: breakdown)
         }
+        let envelopeLines = envelope.filter { $0.planYear == request.planYear }
+        if request.rules.checkpointBasis != .allocated && provinceAverage == nil {
+            // The province is judged on the envelope the rules name, at each date as it stood then.
+            for (i, date) in all.dates.enumerated() {
+                all.values[i].planVND = try EnvelopeFigures.assigned(lines: envelopeLines, basis: request.rules.checkpointBasis,
+                                                                     rules: request.rules, on: date)
+            }
+        }
         let province = context.subject(positions: all.positions, uncounted: all.uncounted, activity: all.activity,
                                        breakdown: all.breakdown, threshold: { $0.wholePlan })
         let averageRate: Rate? = provinceAverage ?? province.rate
@@ -82,16 +93,45 @@ public enum Evaluator {
             let planBP = r.position.planVND > 0 ? Int(riskyPlan * 10_000 / Int128(r.position.planVND)) : 0
             return InvestorResult(investor: id, result: r, projectCount: own.count, projectsBelow: below,
                                   projectsAtRisk: risky.count, planAtRiskBasisPoints: planBP,
-                                  shortfallVND: context.shortfall(r), aboveProvinceAverage: above(r.rate, averageRate))
+                                  shortfallVND: context.shortfall(r), aboveProvinceAverage: above(r.rate, averageRate),
+                                  standing: standing(r.rate, averageRate))
         }
-        investors.sort { ($0.shortfallVND, $1.investor) > ($1.shortfallVND, $0.investor) }
+        switch request.rankBy {
+        case .shortfall: investors.sort { ($0.shortfallVND, $1.investor) > ($1.shortfallVND, $0.investor) }
+        case .rate: investors = rankedByRate(investors)
+        }
 
         let annual = context.annualGoal(province: all)
         var evaluation = Evaluation(request: request, profile: profile, province: province, annualGoal: annual,
                                     groups: groups, investors: investors, projects: projects, warnings: [],
                                     provinceAverageRate: averageRate)
+        if !envelopeLines.isEmpty {
+            evaluation.envelope = try EnvelopeFigures.make(lines: envelopeLines, provinceBreakdown: all.breakdown,
+                                                           rules: request.rules, asOf: request.asOf)
+        }
         evaluation.warnings = WarningRules.warnings(for: evaluation)
         return evaluation
+    }
+
+    /// Highest rate first (compared exactly), investors without a plan last, ties by name.
+    static func rankedByRate(_ list: [InvestorResult]) -> [InvestorResult] {
+        list.sorted { a, b in
+            switch (a.result.rate, b.result.rate) {
+            case let (ra?, rb?):
+                let left = Int128(ra.disbursedVND) * Int128(rb.planVND)
+                let right = Int128(rb.disbursedVND) * Int128(ra.planVND)
+                return left != right ? left > right : a.investor < b.investor
+            case (.some, nil): return true
+            case (nil, .some): return false
+            case (nil, nil): return a.investor < b.investor
+            }
+        }
+    }
+
+    static func standing(_ rate: Rate?, _ average: Rate?) -> AverageStanding? {
+        guard let r = rate, let a = average else { return nil }
+        let left = Int128(r.disbursedVND) * Int128(a.planVND), right = Int128(a.disbursedVND) * Int128(r.planVND)
+        return left > right ? .above : left == right ? .equal : .below
     }
 
     static func above(_ rate: Rate?, _ average: Rate?) -> Bool? {

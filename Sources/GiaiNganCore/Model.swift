@@ -61,6 +61,8 @@ public struct Project: Sendable, Hashable, Codable {
     public var proceduresCompletedOn: CivilDate?
     /// Ngày khởi công.
     public var constructionStartedOn: CivilDate?
+    /// Dự án trọng điểm: reports list key projects with their share of the plan.
+    public var isKeyProject: Bool = false
 
     public init(code: String, name: String, investor: InvestorID, district: String? = nil,
                 proceduresCompletedOn: CivilDate? = nil, constructionStartedOn: CivilDate? = nil) {

@@ -1,3 +1,42 @@
+/// How reports show rates and amounts: data, since provinces differ (rates as whole or one-decimal
+/// percentages, sometimes truncated; figures in tỷ đồng with three decimals).
+///
+/// A shown rate never contradicts its status: with `halfUp`, a rate that rounding would lift to
+/// a threshold it has not reached is shown rounded down instead (34,996% with threshold 35% shows
+/// 34,99%, never 35,00%); see `Format.percent`.
+public struct DisplayConventions: Sendable, Hashable, Codable {
+    public enum Rounding: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Rounded down (toward zero for the rates reports show).
+        case truncate
+        /// Rounded half up, never across a threshold the exact rate has not reached.
+        case halfUp = "half_up"
+    }
+
+    public enum AmountUnit: String, Sendable, Hashable, Codable, CaseIterable {
+        case dong, million, billion
+
+        /// VND in one unit.
+        public var vnd: Int64 {
+            switch self { case .dong: 1; case .million: 1_000_000; case .billion: 1_000_000_000 }
+        }
+    }
+
+    /// Decimals of a shown rate, 0…2.
+    public var rateDecimals: Int = 2
+    public var rounding: Rounding = .truncate
+    /// The unit of amounts in report tables (JSON is always in VND).
+    public var amountUnit: AmountUnit = .dong
+    /// Decimals of amounts shown in `amountUnit`, 0…3 (0 for đồng).
+    public var amountDecimals: Int = 0
+
+    public init(rateDecimals: Int = 2, rounding: Rounding = .truncate, amountUnit: AmountUnit = .dong, amountDecimals: Int = 0) {
+        self.rateDecimals = rateDecimals
+        self.rounding = rounding
+        self.amountUnit = amountUnit
+        self.amountDecimals = amountDecimals
+    }
+}
+
 /// A construction milestone that a checkpoint can require of new-start projects.
 public enum Milestone: String, Sendable, Hashable, Codable, CaseIterable {
     /// Hoàn thành thủ tục đầu tư.
@@ -64,6 +103,21 @@ public struct RuleSet: Sendable, Hashable, Codable {
     /// group's code): NSĐP's land-use revenue and lottery lines under NSĐP, the national target
     /// programmes under CTMTQG. A code not listed is its own group.
     public var fundSourceGroups: [String: String] = [:]
+
+    /// The plan the province's checkpoints and annual goal are judged on. Projects, investors
+    /// and classes are always judged on the plan allocated to them.
+    public var checkpointBasis: PlanBasis = .allocated
+    /// A denominator reported beside the others that leaves out capital added after a date.
+    public var adjustedDenominator: AdjustedDenominator?
+
+    /// Lines the investor ranking counts investors below ("12 investors below 50%"); by default
+    /// the whole-plan thresholds of the checkpoints.
+    public var rankingLinesOverride: [Threshold]?
+    public var rankingLines: [Threshold] {
+        rankingLinesOverride ?? Array(Set(checkpoints.map(\.wholePlan))).sorted()
+    }
+    /// How reports round and scale what they show; the statuses never depend on it.
+    public var display = DisplayConventions()
 
     /// The fund source a code is reported under.
     public func fundSourceGroup(_ key: String) -> String { fundSourceGroups[key] ?? key }

@@ -106,11 +106,14 @@ public struct EvaluationRequest: Sendable {
     public var planYear: Int
     public var asOf: CivilDate
     public var rules: RuleSet
+    /// How investors are ranked in the evaluation and every report made from it.
+    public var rankBy: RankOrder
 
-    public init(planYear: Int, asOf: CivilDate, rules: RuleSet) {
+    public init(planYear: Int, asOf: CivilDate, rules: RuleSet, rankBy: RankOrder = .rate) {
         self.planYear = planYear
         self.asOf = asOf
         self.rules = rules
+        self.rankBy = rankBy
     }
 
     /// The dates at which cumulative figures are needed: every checkpoint and the window end

@@ -67,7 +67,7 @@ extension Store {
         var registry: [Int64: Project] = [:]
         do {
             var sql = """
-                SELECT p.id, p.code, p.name, i.name, p.district, p.procedures_completed_on, p.construction_started_on
+                SELECT p.id, p.code, p.name, i.name, p.district, p.procedures_completed_on, p.construction_started_on, p.key_project
                 FROM project p JOIN investor i ON i.id = p.investor_id
                 """
             var args: [any DatabaseValueConvertible] = []
@@ -80,9 +80,11 @@ extension Store {
                 let name: String = r[3]
                 let investor = investors[name] ?? InvestorID(name)
                 investors[name] = investor
-                registry[r[0]] = Project(code: r[1], name: r[2], investor: investor, district: r[4],
-                                         proceduresCompletedOn: proc.map { CivilDate(dayNumber: Int($0)) },
-                                         constructionStartedOn: start.map { CivilDate(dayNumber: Int($0)) })
+                var project = Project(code: r[1], name: r[2], investor: investor, district: r[4],
+                                      proceduresCompletedOn: proc.map { CivilDate(dayNumber: Int($0)) },
+                                      constructionStartedOn: start.map { CivilDate(dayNumber: Int($0)) })
+                project.isKeyProject = (r[7] as Int64) != 0
+                registry[r[0]] = project
             }
         }
 
@@ -258,14 +260,15 @@ extension Store {
     public func projectDetail(code: String, planYear: Int, limit: Int = 2_000) throws -> ProjectDetail? {
         try read { db in
             guard let r = try Row.fetchOne(db, sql: """
-                SELECT p.id, p.code, p.name, i.name, p.district, p.procedures_completed_on, p.construction_started_on
+                SELECT p.id, p.code, p.name, i.name, p.district, p.procedures_completed_on, p.construction_started_on, p.key_project
                 FROM project p JOIN investor i ON i.id = p.investor_id WHERE p.code = ?
                 """, arguments: [code]) else { return nil }
             let id: Int64 = r[0]
             let proc: Int64? = r[5], start: Int64? = r[6]
-            let project = Project(code: r[1], name: r[2], investor: InvestorID(r[3] as String), district: r[4],
+            var project = Project(code: r[1], name: r[2], investor: InvestorID(r[3] as String), district: r[4],
                                   proceduresCompletedOn: proc.map { CivilDate(dayNumber: Int($0)) },
                                   constructionStartedOn: start.map { CivilDate(dayNumber: Int($0)) })
+            project.isKeyProject = (r[7] as Int64) != 0
             let lines = try Row.fetchAll(db, sql: """
                 SELECT plan_year, class, tranche, fund_source, amount, effective_on, decision_ref FROM plan_line
                 WHERE project_id = ? AND plan_year = ? ORDER BY effective_on, id

@@ -348,6 +348,26 @@ public final class Store: @unchecked Sendable {
                     disbursed_delta, advance_delta);
                 """)
         }
+        m.registerMigration("v9: the province's capital envelope, key projects") { db in
+            try db.execute(sql: """
+                CREATE TABLE envelope_line (
+                    id INTEGER PRIMARY KEY,
+                    plan_year INTEGER NOT NULL,
+                    level TEXT NOT NULL CHECK (level IN ('prime_minister', 'province')),
+                    tranche INTEGER NOT NULL CHECK (tranche IN (0, 1, 2)),
+                    fund_source TEXT NOT NULL DEFAULT '',
+                    amount INTEGER NOT NULL,
+                    effective_on INTEGER NOT NULL,
+                    decision_ref TEXT NOT NULL DEFAULT '',
+                    occurrence INTEGER NOT NULL,
+                    import_id INTEGER NOT NULL REFERENCES import(id),
+                    source_line INTEGER NOT NULL
+                );
+                CREATE UNIQUE INDEX envelope_line_identity ON envelope_line(plan_year, level, tranche, fund_source,
+                    effective_on, decision_ref, amount, occurrence);
+                ALTER TABLE project ADD COLUMN key_project INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return m
     }
 }

@@ -1,0 +1,166 @@
+/// Who assigned a part of the province's capital envelope (kế hoạch vốn được giao).
+public enum EnvelopeLevel: String, Sendable, Hashable, CaseIterable, Codable {
+    /// Thủ tướng Chính phủ giao: the plan the Prime Minister assigned to the province.
+    case primeMinister = "prime_minister"
+    /// HĐND/UBND tỉnh giao: the plan the province assigned (it may exceed the Prime Minister's,
+    /// with local revenue; Circular 37/2025 reports the extra as "locally assigned plan").
+    case province
+}
+
+/// One line of an envelope decision: an assignment (+) or an adjustment (+/−) for a plan year,
+/// a fund source and a tranche, from its effective date.
+public struct EnvelopeLine: Sendable, Hashable, Codable {
+    public var planYear: Int
+    public var level: EnvelopeLevel
+    public var tranche: Tranche
+    public var fundSource: String?
+    public var amountVND: VND
+    public var effectiveOn: CivilDate
+    public var decisionRef: String?
+
+    public init(planYear: Int, level: EnvelopeLevel, tranche: Tranche = .current, fundSource: String? = nil,
+                amountVND: VND, effectiveOn: CivilDate, decisionRef: String? = nil) {
+        self.planYear = planYear
+        self.level = level
+        self.tranche = tranche
+        self.fundSource = fundSource
+        self.amountVND = amountVND
+        self.effectiveOn = effectiveOn
+        self.decisionRef = decisionRef
+    }
+}
+
+/// Which plan a rate divides by.
+public enum PlanBasis: String, Sendable, Hashable, CaseIterable, Codable {
+    /// The plan allocated to projects (the sum of the projects' plan lines): what every project
+    /// and investor is judged on.
+    case allocated
+    /// The plan the province assigned (envelope lines of level `province`).
+    case provinceAssigned = "province_assigned"
+    /// The plan the Prime Minister assigned (envelope lines of level `prime_minister`).
+    case primeMinisterAssigned = "prime_minister_assigned"
+}
+
+/// A denominator that leaves out envelope capital added after a date, as the Ministry of
+/// Finance's weekly figures do (27/11/2025: 57.9% of the assigned plan, 59.7% leaving out the
+/// 27,429.6 bn added after 30/9).
+public struct AdjustedDenominator: Sendable, Hashable, Codable {
+    /// The envelope it adjusts (`province_assigned` or `prime_minister_assigned`).
+    public var basis: PlanBasis
+    /// Envelope lines effective after this date are left out.
+    public var excludesAddedAfter: CivilDate
+    /// How reports name it ("leaving out capital added after 30/9").
+    public var label: String
+
+    public init(basis: PlanBasis, excludesAddedAfter: CivilDate, label: String) {
+        self.basis = basis
+        self.excludesAddedAfter = excludesAddedAfter
+        self.label = label
+    }
+}
+
+/// The denominators in use side by side for one fund source (or all of them), counted tranches,
+/// at the as-of date.
+public struct EnvelopeRow: Sendable, Hashable {
+    /// A fund source code, or nil for the total.
+    public var fundSource: String?
+    public var primeMinisterVND: VND
+    public var provinceVND: VND
+    /// The plan allocated to projects.
+    public var allocatedVND: VND
+    public var disbursedVND: VND
+    /// The adjusted denominator, when the rules name one.
+    public var adjustedVND: VND?
+
+    public init(fundSource: String?, primeMinisterVND: VND = 0, provinceVND: VND = 0, allocatedVND: VND = 0,
+                disbursedVND: VND = 0, adjustedVND: VND? = nil) {
+        self.fundSource = fundSource
+        self.primeMinisterVND = primeMinisterVND
+        self.provinceVND = provinceVND
+        self.allocatedVND = allocatedVND
+        self.disbursedVND = disbursedVND
+        self.adjustedVND = adjustedVND
+    }
+
+    public var rateOnPrimeMinister: Rate? { Rate(disbursedVND: disbursedVND, planVND: primeMinisterVND) }
+    public var rateOnProvince: Rate? { Rate(disbursedVND: disbursedVND, planVND: provinceVND) }
+    public var rateOnAllocated: Rate? { Rate(disbursedVND: disbursedVND, planVND: allocatedVND) }
+    public var rateOnAdjusted: Rate? { adjustedVND.flatMap { Rate(disbursedVND: disbursedVND, planVND: $0) } }
+    /// What the province assigned and has not yet allocated to projects (below zero when more
+    /// was allocated than assigned).
+    public var unallocatedVND: VND { VND(clamping: Int128(provinceVND) - Int128(allocatedVND)) }
+    /// The "locally assigned plan" of Circular 37/2025: what the province assigned beyond the
+    /// Prime Minister's plan (zero when it assigned no more).
+    public var locallyAddedVND: VND { max(0, VND(clamping: Int128(provinceVND) - Int128(primeMinisterVND))) }
+
+    mutating func add(_ other: EnvelopeRow) throws {
+        primeMinisterVND = try primeMinisterVND.checkedAdding(other.primeMinisterVND, context: "an envelope total")
+        provinceVND = try provinceVND.checkedAdding(other.provinceVND, context: "an envelope total")
+        allocatedVND = try allocatedVND.checkedAdding(other.allocatedVND, context: "a plan total")
+        disbursedVND = try disbursedVND.checkedAdding(other.disbursedVND, context: "a disbursed total")
+        if let a = other.adjustedVND {
+            adjustedVND = try (adjustedVND ?? 0).checkedAdding(a, context: "an envelope total")
+        }
+    }
+}
+
+/// The province's envelope beside what was allocated and disbursed: the total and one row per
+/// fund source (the rules' groups applied).
+public struct EnvelopeFigures: Sendable, Hashable {
+    public var total: EnvelopeRow
+    public var byFundSource: [EnvelopeRow]
+    /// The envelope lines of the plan year the figures come from.
+    public var lineCount: Int
+
+    /// Sums the plan year's envelope lines effective on or before `asOf` for the counted
+    /// tranches, beside the province's allocated plan and disbursement per fund source.
+    public static func make(lines: [EnvelopeLine], provinceBreakdown: Breakdown, rules: RuleSet,
+                            asOf: CivilDate) throws -> EnvelopeFigures {
+        let counted = rules.countedTranches
+        var rows: [String: EnvelopeRow] = [:]
+        func row(_ key: String) -> EnvelopeRow { rows[key] ?? EnvelopeRow(fundSource: key, adjustedVND: rules.adjustedDenominator == nil ? nil : 0) }
+        var used = 0
+        for line in lines where line.planYear == rules.planYear && counted.contains(line.tranche) && line.effectiveOn <= asOf {
+            used += 1
+            let key = rules.fundSourceGroup(FundSource.key(line.fundSource))
+            var r = row(key)
+            switch line.level {
+            case .primeMinister: r.primeMinisterVND = try r.primeMinisterVND.checkedAdding(line.amountVND, context: "an envelope total")
+            case .province: r.provinceVND = try r.provinceVND.checkedAdding(line.amountVND, context: "an envelope total")
+            }
+            if let adjusted = rules.adjustedDenominator, line.effectiveOn <= adjusted.excludesAddedAfter,
+               (adjusted.basis == .primeMinisterAssigned && line.level == .primeMinister)
+                || (adjusted.basis == .provinceAssigned && line.level == .province) {
+                r.adjustedVND = try (r.adjustedVND ?? 0).checkedAdding(line.amountVND, context: "an envelope total")
+            }
+            rows[key] = r
+        }
+        for (fundSource, position) in try provinceBreakdown.byFundSource(tranches: counted) {
+            var r = row(fundSource)
+            r.allocatedVND = position.planVND
+            r.disbursedVND = position.disbursedVND
+            rows[fundSource] = r
+        }
+        var total = EnvelopeRow(fundSource: nil, adjustedVND: rules.adjustedDenominator == nil ? nil : 0)
+        let sorted = rows.values.sorted { FundSource.sortKey($0.fundSource ?? "") < FundSource.sortKey($1.fundSource ?? "") }
+        for r in sorted { try total.add(r) }
+        return EnvelopeFigures(total: total, byFundSource: sorted, lineCount: used)
+    }
+
+    /// The envelope at a date, for a checkpoint judged on it: the counted tranches' lines of the
+    /// level the basis names, effective on or before `date`.
+    public static func assigned(lines: [EnvelopeLine], basis: PlanBasis, rules: RuleSet, on date: CivilDate) throws -> VND {
+        let level: EnvelopeLevel
+        switch basis {
+        case .allocated: return 0
+        case .provinceAssigned: level = .province
+        case .primeMinisterAssigned: level = .primeMinister
+        }
+        var sum: VND = 0
+        for line in lines where line.planYear == rules.planYear && line.level == level
+            && rules.countedTranches.contains(line.tranche) && line.effectiveOn <= date {
+            sum = try sum.checkedAdding(line.amountVND, context: "an envelope total")
+        }
+        return sum
+    }
+}
