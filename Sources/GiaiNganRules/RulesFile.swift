@@ -26,6 +26,17 @@ import TOMLKit
 /// - `[[checkpoints]]`: `name`, `date`, `whole_plan_percent`, `transitional_percent`,
 ///   `new_start_percent`, optional `milestones` (`procedures_completed`, `construction_started`).
 ///
+/// Reporting keys (all optional, see README "Reporting"):
+/// - `checkpoint_basis`: the plan the province's checkpoints divide by: `allocated` (default: the
+///   plan allocated to projects), `province_assigned` or `prime_minister_assigned` (the envelope);
+/// - `ranking_lines_percent`: lines the investor ranking counts investors below (default: the
+///   checkpoints' whole-plan thresholds);
+/// - `[fund_source_groups]`: `GROUP = ["CODE", …]`, codes reported under a group's code;
+/// - `[adjusted_denominator]`: `basis` (`province_assigned` / `prime_minister_assigned`),
+///   `excludes_added_after` (a date), `label`;
+/// - `[display]`: `rate_decimals` (0–2), `rounding` (`truncate` / `half_up`), `amount_unit`
+///   (`dong` / `million` / `billion`), `amount_decimals` (0–3).
+///
 /// Dates are TOML dates, unquoted: `date = 2023-03-31`. Unknown keys are errors,
 /// so a misspelt key is not silently ignored.
 public enum RulesFile {
@@ -75,8 +86,10 @@ public enum RulesFile {
         } catch let e as TOMLParseError {
             throw Problem(file: file, messages: ["line \(e.source.begin.line), column \(e.source.begin.column): \(e.description)"])
         } catch let e as UnexpectedKeysError {
-            let keys = e.keys.map { path, key in
-                (key.map(\.stringValue) + [path]).joined(separator: ".")
+            let keys = e.keys.map { name, codingPath in
+                // The coding path of a nested key already ends with the key itself.
+                let path = codingPath.map(\.stringValue)
+                return (path.last == name ? path : path + [name]).joined(separator: ".")
             }.sorted()
             throw Problem(file: file, messages: keys.map { "\($0): unknown key" })
         } catch let e as DecodingError {
@@ -111,10 +124,52 @@ public enum RulesFile {
         if zip(raw.checkpoints, raw.checkpoints.dropFirst()).contains(where: { ($0.date.year, $0.date.month, $0.date.day) > ($1.date.year, $1.date.month, $1.date.day) }) {
             messages.append("checkpoints: must be listed in date order")
         }
-        let rules = RuleSet(name: raw.name, province: raw.province, planYear: raw.plan_year,
+        var rules = RuleSet(name: raw.name, province: raw.province, planYear: raw.plan_year,
                             countedTranches: Set(raw.counted_tranches ?? [.current]),
                             checkpoints: checkpoints, annualGoal: goal, windowEnd: try raw.window_end.map { try civil($0, "window_end") },
                             planBasis: raw.plan_basis ?? "kế hoạch vốn giao tại địa phương (locally allocated plan)")
+        func word<T: RawRepresentable & CaseIterable>(_ text: String?, _ key: String, default value: T) -> T where T.RawValue == String {
+            guard let text else { return value }
+            guard let v = T(rawValue: text) else {
+                messages.append("\(key): \"\(text)\" must be one of \(T.allCases.map { $0.rawValue }.joined(separator: ", "))")
+                return value
+            }
+            return v
+        }
+        rules.checkpointBasis = word(raw.checkpoint_basis, "checkpoint_basis", default: PlanBasis.allocated)
+        if let lines = raw.ranking_lines_percent {
+            rules.rankingLinesOverride = lines.enumerated().map { i, p in threshold(p.value, "ranking_lines_percent[\(i)]") }
+        }
+        for (group, members) in (raw.fund_source_groups ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let groupKey = FundSource.key(group)
+            if groupKey.isEmpty { messages.append("fund_source_groups: a group needs a code") }
+            for member in members {
+                let key = FundSource.key(member)
+                if let other = rules.fundSourceGroups[key], other != groupKey {
+                    messages.append("fund_source_groups: \"\(member)\" is in both \"\(other)\" and \"\(groupKey)\"")
+                }
+                if key.isEmpty { messages.append("fund_source_groups.\(group): an empty code") }
+                rules.fundSourceGroups[key] = groupKey
+            }
+        }
+        if let a = raw.adjusted_denominator {
+            let basis = word(a.basis, "adjusted_denominator.basis", default: PlanBasis.allocated)
+            if basis == .allocated {
+                messages.append("adjusted_denominator.basis: must be province_assigned or prime_minister_assigned (an envelope)")
+            }
+            rules.adjustedDenominator = AdjustedDenominator(basis: basis, excludesAddedAfter: try civil(a.excludes_added_after, "adjusted_denominator.excludes_added_after"),
+                                                            label: a.label)
+        }
+        if let d = raw.display {
+            let rateDecimals = d.rate_decimals ?? 2, amountDecimals = d.amount_decimals ?? 0
+            if !(0...2).contains(rateDecimals) { messages.append("display.rate_decimals: \(rateDecimals) must be 0, 1 or 2") }
+            if !(0...3).contains(amountDecimals) { messages.append("display.amount_decimals: \(amountDecimals) must be 0 to 3") }
+            let unit = word(d.amount_unit, "display.amount_unit", default: DisplayConventions.AmountUnit.dong)
+            if unit == .dong && amountDecimals != 0 { messages.append("display.amount_decimals: đồng have no decimals") }
+            rules.display = DisplayConventions(rateDecimals: rateDecimals,
+                                               rounding: word(d.rounding, "display.rounding", default: DisplayConventions.Rounding.truncate),
+                                               amountUnit: unit, amountDecimals: amountDecimals)
+        }
         messages += rules.problems()
         guard messages.isEmpty else { throw Problem(file: file, messages: messages) }
         return rules
@@ -134,8 +189,27 @@ public enum RulesFile {
         annual_goal_percent = \(pct(r.annualGoal))
         window_end = \(r.windowEnd)
         plan_basis = \(q(r.planBasis))
+        checkpoint_basis = \(q(r.checkpointBasis.rawValue))
 
         """
+        if let lines = r.rankingLinesOverride {
+            out += "ranking_lines_percent = [\(lines.map(pct).joined(separator: ", "))]\n"
+        }
+        if !r.fundSourceGroups.isEmpty {
+            out += "\n[fund_source_groups]\n"
+            for group in Set(r.fundSourceGroups.values).sorted() {
+                let members = r.fundSourceGroups.filter { $0.value == group }.keys.sorted()
+                out += "\(q(group)) = [\(members.map(q).joined(separator: ", "))]\n"
+            }
+        }
+        if let a = r.adjustedDenominator {
+            out += "\n[adjusted_denominator]\nbasis = \(q(a.basis.rawValue))\nexcludes_added_after = \(a.excludesAddedAfter)\nlabel = \(q(a.label))\n"
+        }
+        if r.display != DisplayConventions() {
+            let d = r.display
+            out += "\n[display]\nrate_decimals = \(d.rateDecimals)\nrounding = \(q(d.rounding.rawValue))\n"
+                + "amount_unit = \(q(d.amountUnit.rawValue))\namount_decimals = \(d.amountDecimals)\n"
+        }
         for c in r.checkpoints {
             out += """
 
@@ -197,7 +271,25 @@ public enum RulesFile {
         var annual_goal_percent: Percent
         var window_end: TOMLDate?
         var plan_basis: String?
+        var checkpoint_basis: String?
+        var ranking_lines_percent: [Percent]?
+        var fund_source_groups: [String: [String]]?
+        var adjusted_denominator: RawAdjusted?
+        var display: RawDisplay?
         var checkpoints: [RawCheckpoint]
+    }
+
+    struct RawAdjusted: Decodable {
+        var basis: String
+        var excludes_added_after: TOMLDate
+        var label: String
+    }
+
+    struct RawDisplay: Decodable {
+        var rate_decimals: Int?
+        var rounding: String?
+        var amount_unit: String?
+        var amount_decimals: Int?
     }
 
     struct RawCheckpoint: Decodable {

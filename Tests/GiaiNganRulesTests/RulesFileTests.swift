@@ -78,4 +78,69 @@ final class RulesFileTests: XCTestCase {
     func test_tomlSyntaxErrorGivesLine() {
         assertProblem(header + "[[checkpoints]\n", contains: "line 5")
     }
+
+    // MARK: - Reporting keys (issue 13)
+
+    static let reporting = """
+        name = "Bộ Tài chính 2025"
+        province = "Cả nước"
+        plan_year = 2025
+        annual_goal_percent = 95
+        checkpoint_basis = "prime_minister_assigned"
+        ranking_lines_percent = [50, 30]
+
+        [fund_source_groups]
+        "NSĐP" = ["nsđp-tsd", "XSKT"]
+        "CTMTQG" = ["CTMTQG-NTM", "CTMTQG-GNBV"]
+
+        [adjusted_denominator]
+        basis = "prime_minister_assigned"
+        excludes_added_after = 2025-09-30
+        label = "không tính vốn bổ sung sau 30/9"
+
+        [display]
+        rate_decimals = 1
+        rounding = "half_up"
+        amount_unit = "billion"
+        amount_decimals = 3
+
+        [[checkpoints]]
+        name = "Q3"
+        date = 2025-09-30
+        whole_plan_percent = 60
+        transitional_percent = 60
+        new_start_percent = 60
+        """
+
+    func test_reportingKeysLoadAndRenderBack() throws {
+        let r = try RulesFile.parse(Self.reporting)
+        XCTAssertEqual(r.checkpointBasis, .primeMinisterAssigned)
+        XCTAssertEqual(r.rankingLines, [Threshold(percent: 50), Threshold(percent: 30)])
+        XCTAssertEqual(r.fundSourceGroup("NSĐP-TSD"), "NSĐP", "members match in upper case")
+        XCTAssertEqual(r.fundSourceGroup("XSKT"), "NSĐP")
+        XCTAssertEqual(r.fundSourceGroup("ODA"), "ODA")
+        XCTAssertEqual(r.adjustedDenominator?.excludesAddedAfter, CivilDate(year: 2025, month: 9, day: 30))
+        XCTAssertEqual(r.display, DisplayConventions(rateDecimals: 1, rounding: .halfUp, amountUnit: .billion, amountDecimals: 3))
+        XCTAssertEqual(try RulesFile.parse(RulesFile.render(r)), r)
+    }
+
+    func test_rankingLinesDefaultToTheCheckpointsThresholds() {
+        XCTAssertEqual(RuleSet.caMau2023.rankingLines.map(\.basisPoints), [2500, 5000, 7500, 10_000])
+    }
+
+    func test_badReportingKeysAreNamed() {
+        func problems(_ replace: String, with text: String) -> String {
+            do {
+                _ = try RulesFile.parse(Self.reporting.replacingOccurrences(of: replace, with: text))
+                return "accepted"
+            } catch { return "\(error)" }
+        }
+        XCTAssertTrue(problems("rate_decimals = 1", with: "rate_decimals = 4").contains("display.rate_decimals: 4 must be 0, 1 or 2"))
+        XCTAssertTrue(problems(#"basis = "prime_minister_assigned""#, with: #"basis = "allocated""#)
+            .contains("adjusted_denominator.basis: must be province_assigned or prime_minister_assigned"))
+        XCTAssertTrue(problems(#""CTMTQG-NTM", "#, with: #""XSKT", "#).contains(#""XSKT" is in both"#))
+        XCTAssertTrue(problems(#"checkpoint_basis = "prime_minister_assigned""#, with: #"checkpoint_basis = "tinh""#)
+            .contains("checkpoint_basis"))
+        XCTAssertTrue(problems("amount_decimals = 3", with: "amount_decimals = 3\namount = 1").contains("display.amount: unknown key"))
+    }
 }
