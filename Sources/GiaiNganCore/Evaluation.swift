@@ -52,6 +52,20 @@ public struct CheckpointResult: Sendable, Hashable {
     public var milestones: [MilestoneCheck]
 }
 
+/// A subject's counted figures from one fund source.
+public struct FundSourcePart: Sendable, Hashable {
+    /// The code (the rules' groups applied), `FundSource.unspecified` for lines without one.
+    public var fundSource: String
+    public var position: Position
+    public var remainingVND: VND { VND(clamping: Int128(position.planVND) - Int128(position.disbursedVND)) }
+}
+
+/// A subject's figures in one tranche.
+public struct TranchePart: Sendable, Hashable {
+    public var tranche: Tranche
+    public var position: Position
+}
+
 /// How investors are ranked.
 public enum RankOrder: String, Sendable, Hashable, CaseIterable {
     /// Highest rate first, compared exactly; investors without a plan last; ties by name. How DPI
@@ -78,6 +92,14 @@ public struct SubjectResult: Sendable, Hashable {
     /// Every tranche's figures at the as-of date per fund source, the rules' groups of codes
     /// applied; the counted parts sum to `position`, the others to `uncounted`.
     public var breakdown: Breakdown = .empty
+    /// The counted tranches per fund source, sorted by code with the unspecified part last: the
+    /// parts sum to `position`.
+    public var fundSources: [FundSourcePart] = []
+    /// Each tranche's figures at the as-of date, every tranche listed.
+    public var tranches: [TranchePart] = []
+
+    /// The figures of one tranche.
+    public func tranche(_ t: Tranche) -> Position { tranches.first { $0.tranche == t }?.position ?? .zero }
 
     /// Plan − disbursed at the as-of date: what is left to disburse (below zero when over plan).
     public var remainingVND: VND { VND(clamping: Int128(position.planVND) - Int128(position.disbursedVND)) }

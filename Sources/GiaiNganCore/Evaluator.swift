@@ -32,8 +32,8 @@ public enum Evaluator {
             let breakdown = request.rules.fundSourceGroups.isEmpty ? s.breakdown
                 : try s.breakdown.grouped(by: request.rules.fundSourceGroup)
             breakdowns.append(breakdown)
-            var result = context.subject(positions: s.positions, uncounted: s.uncounted, activity: s.activity,
-                                         breakdown: breakdown, threshold: threshold)
+            var result = try context.subject(positions: s.positions, uncounted: s.uncounted, activity: s.activity,
+                                             breakdown: breakdown, threshold: threshold)
             if s.projectClass == .newStart {
                 result.checkpoints = result.checkpoints.map { cp in
                     var cp = cp
@@ -70,21 +70,21 @@ public enum Evaluator {
                                                                      rules: request.rules, on: date)
             }
         }
-        let province = context.subject(positions: all.positions, uncounted: all.uncounted, activity: all.activity,
+        let province = try context.subject(positions: all.positions, uncounted: all.uncounted, activity: all.activity,
                                        breakdown: all.breakdown, threshold: { $0.wholePlan })
         let averageRate: Rate? = provinceAverage ?? province.rate
 
-        let groups = ProjectClass.allCases.compactMap { c -> GroupResult? in
+        let groups = try ProjectClass.allCases.compactMap { c -> GroupResult? in
             guard let a = byClass[c] else { return nil }
             return GroupResult(projectClass: c, projectCount: a.count,
-                               result: context.subject(positions: a.positions, uncounted: a.uncounted,
+                               result: try context.subject(positions: a.positions, uncounted: a.uncounted,
                                                        activity: a.activity, breakdown: a.breakdown,
                                                        threshold: { $0.threshold(for: c) }))
         }
 
         let projectsByInvestor = Dictionary(grouping: projects, by: { $0.project.investor })
-        var investors: [InvestorResult] = byInvestor.map { id, a in
-            let r = context.subject(positions: a.positions, uncounted: a.uncounted, activity: a.activity,
+        var investors: [InvestorResult] = try byInvestor.map { id, a in
+            let r = try context.subject(positions: a.positions, uncounted: a.uncounted, activity: a.activity,
                                     breakdown: a.breakdown, threshold: { $0.wholePlan })
             let own = projectsByInvestor[id] ?? []
             let below = own.filter { $0.result.lastPassed?.status == .missed }.count
@@ -200,7 +200,7 @@ public enum Evaluator {
         let settings: RiskSettings
 
         func subject(positions: [CivilDate: Position], uncounted: Position, activity: Activity, breakdown: Breakdown,
-                     threshold: (Checkpoint) -> Threshold) -> SubjectResult {
+                     threshold: (Checkpoint) -> Threshold) throws -> SubjectResult {
             let asOf = request.asOf
             let now = positions[asOf] ?? .zero
             var sawNext = false
@@ -225,8 +225,12 @@ public enum Evaluator {
                                         status: now.planVND <= 0 ? .noPlan : CheckpointStatus(risk.status),
                                         atCheckpoint: nil, risk: risk, milestones: [])
             }
-            return SubjectResult(position: now, uncounted: uncounted, checkpoints: checkpoints, activity: activity,
-                                 breakdown: breakdown)
+            var result = SubjectResult(position: now, uncounted: uncounted, checkpoints: checkpoints, activity: activity,
+                                       breakdown: breakdown)
+            result.fundSources = try breakdown.byFundSource(tranches: request.rules.countedTranches)
+                .map { FundSourcePart(fundSource: $0.fundSource, position: $0.position) }
+            result.tranches = try Tranche.allCases.map { TranchePart(tranche: $0, position: try breakdown.tranche($0)) }
+            return result
         }
 
         /// Toward the next checkpoint, or, with none ahead, the shortfall left at the last one.

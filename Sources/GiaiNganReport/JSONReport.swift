@@ -49,10 +49,12 @@ public enum JSONReport {
         let names = projectNames(e)
         var scopeValue: [(String, JSONValue)] = [("kind", .string("province"))]
         if case .investor(let id) = scope { scopeValue = [("kind", .string("investor")), ("investor", .string(id.name))] }
-        let province: JSONValue = .object(subjectFields(e.province, e) + [("annual_goal", annualGoal(e.annualGoal))])
+        let province: JSONValue = .object(subjectFields(e.province, e, lastYear: e.lastYear?.province, since: e.sinceLast?.province)
+                                          + [("annual_goal", annualGoal(e.annualGoal))])
         let groups: [JSONValue] = e.groups.map { g in
             .object([("class", .string(g.projectClass.rawValue)), ("projects", .int(Int64(g.projectCount)))]
-                    + subjectFields(g.result, e))
+                    + subjectFields(g.result, e, lastYear: e.lastYear?.groups[g.projectClass],
+                                    since: e.sinceLast?.groups[g.projectClass]))
         }
         let investors: [JSONValue] = e.investors.map { investor($0, e) }
         var top: [(String, JSONMember)] = [
@@ -69,9 +71,19 @@ public enum JSONReport {
         if e.isEmptyYear {
             top.append(("plan_years_in_database", .value(.array(e.planYearsInDatabase.map { .int(Int64($0)) }))))
         }
+        top.append(("comparisons", .value(comparisons(e))))
+        if scope.investor == nil, let envelope = e.envelope { top.append(("envelope", .value(envelopeValue(envelope, e)))) }
         top.append(("province", .value(province)))
         top.append(("groups", .value(.array(groups))))
+        top.append(("ranking", .value(rankingValue(e))))
         top.append(("investors", .value(.array(investors))))
+        top.append(("key_projects", .value(.array(e.keyProjects.map { k in
+            .object([("project_code", .string(k.project.project.code)), ("project_name", .string(k.project.project.name)),
+                     ("investor", .string(k.project.project.investor.name)),
+                     ("plan_vnd", .int(k.project.result.position.planVND)),
+                     ("disbursed_vnd", .int(k.project.result.position.disbursedVND)),
+                     ("rate", rate(k.project.result.rate)), ("share_of_plan", rate(k.shareOfPlan))])
+        }))))
         top.append(("projects", .elements(count: e.projects.count) { project(e.projects[$0], e) }))
         let element: @Sendable (Int) -> JSONValue = { warning(e.warnings[$0], lang: lang, names: names) }
         if let warningsWritten {
@@ -113,8 +125,9 @@ public enum JSONReport {
         f.append(("shortfall_vnd", .int(i.shortfallVND)))
         f.append(("risk", i.result.risk.map { .string($0.status.rawValue) } ?? .null))
         f.append(("above_province_average", i.aboveProvinceAverage.map { .bool($0) } ?? .null))
+        f.append(("standing", i.standing.map { .string($0.rawValue) } ?? .null))
         f.append(("outstanding_advance_vnd", .int(i.result.position.outstandingAdvanceVND)))
-        f.append(("carried_over", uncounted(i.result.uncounted)))
+        f += extraFields(i.result, e, lastYear: e.lastYear?.investors[i.investor], since: e.sinceLast?.investors[i.investor])
         f.append(("checkpoints", checkpoints(i.result, e)))
         return .object(f)
     }
@@ -132,7 +145,8 @@ public enum JSONReport {
         f.append(("outstanding_advance_vnd", .int(p.result.position.outstandingAdvanceVND)))
         f.append(("rate", rate(p.result.rate)))
         f.append(("risk", p.result.risk.map { .string($0.status.rawValue) } ?? .null))
-        f.append(("carried_over", uncounted(p.result.uncounted)))
+        f.append(("key_project", .bool(p.project.isKeyProject)))
+        f += extraFields(p.result, e, lastYear: e.lastYear?.projects[p.project.code], since: e.sinceLast?.projects[p.project.code])
         f.append(("checkpoints", checkpoints(p.result, e)))
         return .object(f)
     }
@@ -163,19 +177,113 @@ public enum JSONReport {
             ("annual_goal", .number(r.annualGoal.fractionText)),
             ("window_end", .string(r.windowEnd.description)),
             ("plan_basis", .string(r.planBasis)),
+            ("checkpoint_basis", .string(r.checkpointBasis.rawValue)),
+            ("adjusted_denominator", r.adjustedDenominator.map { a in
+                .object([("basis", .string(a.basis.rawValue)), ("excludes_added_after", .string(a.excludesAddedAfter.description)),
+                         ("label", .string(a.label))])
+            } ?? .null),
+            ("fund_source_groups", .object(Set(r.fundSourceGroups.values).sorted().map { g in
+                (g, .array(r.fundSourceGroups.filter { $0.value == g }.keys.sorted().map { .string($0) }))
+            })),
+            ("ranking_lines", .array(r.rankingLines.map { .number($0.fractionText) })),
+            ("display", .object([("rate_decimals", .int(Int64(r.display.rateDecimals))), ("rounding", .string(r.display.rounding.rawValue)),
+                                 ("amount_unit", .string(r.display.amountUnit.rawValue)),
+                                 ("amount_decimals", .int(Int64(r.display.amountDecimals)))])),
         ])
     }
 
-    static func subjectFields(_ r: SubjectResult, _ e: Evaluation) -> [(String, JSONValue)] {
+    /// Fields every subject has beside its totals: what is left, the parts by fund source and
+    /// tranche, and the comparisons.
+    static func extraFields(_ r: SubjectResult, _ e: Evaluation, lastYear: Position?, since: Position?) -> [(String, JSONValue)] {
+        let counted = e.rules.countedTranches
+        return [
+            ("remaining_vnd", .int(r.remainingVND)),
+            ("carried_over", counted.contains(.carriedOver) ? uncounted(.zero) : uncounted(r.tranche(.carriedOver))),
+            ("advance_plan", counted.contains(.advancePlan) ? uncounted(.zero) : uncounted(r.tranche(.advancePlan))),
+            ("fund_sources", .array(r.fundSources.map { part in
+                .object([("fund_source", part.fundSource.isEmpty ? .null : .string(part.fundSource)),
+                         ("plan_vnd", .int(part.position.planVND)), ("disbursed_vnd", .int(part.position.disbursedVND)),
+                         ("rate", rate(part.position.rate)), ("remaining_vnd", .int(part.remainingVND))])
+            })),
+            ("tranches", .array(r.tranches.map { part in
+                .object([("tranche", .string(part.tranche.rawValue)), ("counted", .bool(counted.contains(part.tranche))),
+                         ("plan_vnd", .int(part.position.planVND)), ("disbursed_vnd", .int(part.position.disbursedVND)),
+                         ("rate", rate(part.position.rate))])
+            })),
+            ("same_period_last_year", comparison(now: r.position, then: lastYear, e.lastYear)),
+            ("since_last", comparison(now: r.position, then: since, e.sinceLast)),
+        ]
+    }
+
+    /// A subject's figures at the comparison's date and the change since then, or null.
+    static func comparison(now: Position, then: Position?, _ c: Comparison?) -> JSONValue {
+        guard let c, let then else { return .null }
+        let change = Change(now: now, then: then)
+        return .object([
+            ("as_of", .string(c.asOf.description)),
+            ("plan_vnd", .int(then.planVND)),
+            ("disbursed_vnd", .int(then.disbursedVND)),
+            ("rate", rate(then.rate)),
+            ("disbursed_change_vnd", .int(change.disbursedVND)),
+            ("points_change", change.pointsHundredths.map { .number(pointsText($0)) } ?? .null),
+        ])
+    }
+
+    /// Hundredths of a percentage point as a JSON number: 1751 → "17.51", -5 → "-0.05".
+    static func pointsText(_ hundredths: Int) -> String {
+        let sign = hundredths < 0 ? "-" : ""
+        let m = hundredths.magnitude
+        let rest = m % 100
+        return "\(sign)\(m / 100).\(rest < 10 ? "0" : "")\(rest)"
+    }
+
+    static func comparisons(_ e: Evaluation) -> JSONValue {
+        func one(_ c: Comparison?) -> JSONValue {
+            guard let c else { return .null }
+            return .object([("kind", .string(c.kind.rawValue)), ("plan_year", .int(Int64(c.planYear))),
+                            ("as_of", .string(c.asOf.description)), ("run_id", c.runID.map { .int($0) } ?? .null)])
+        }
+        return .object([("same_period_last_year", one(e.lastYear)), ("since_last", one(e.sinceLast))])
+    }
+
+    static func rankingValue(_ e: Evaluation) -> JSONValue {
+        let s = e.ranking
+        return .object([
+            ("order", .string(e.request.rankBy.rawValue)),
+            ("above_average", .int(Int64(s.above))), ("equal_to_average", .int(Int64(s.equal))),
+            ("below_average", .int(Int64(s.below))),
+            ("at_zero", .array(s.atZero.map { .string($0.name) })),
+            ("below_lines", .array(s.belowLines.map { .object([("threshold", .number($0.threshold.fractionText)),
+                                                               ("investors", .int(Int64($0.count)))]) })),
+        ])
+    }
+
+    static func envelopeValue(_ f: EnvelopeFigures, _ e: Evaluation) -> JSONValue {
+        func row(_ r: EnvelopeRow) -> JSONValue {
+            var fields: [(String, JSONValue)] = [("fund_source", r.fundSource.map { $0.isEmpty ? .null : .string($0) } ?? .null)]
+            fields += [
+                ("prime_minister_vnd", .int(r.primeMinisterVND)), ("province_vnd", .int(r.provinceVND)),
+                ("locally_added_vnd", .int(r.locallyAddedVND)), ("allocated_vnd", .int(r.allocatedVND)),
+                ("unallocated_vnd", .int(r.unallocatedVND)), ("disbursed_vnd", .int(r.disbursedVND)),
+                ("rate_on_prime_minister", rate(r.rateOnPrimeMinister)), ("rate_on_province", rate(r.rateOnProvince)),
+                ("rate_on_allocated", rate(r.rateOnAllocated)),
+                ("adjusted_vnd", r.adjustedVND.map { .int($0) } ?? .null), ("rate_on_adjusted", rate(r.rateOnAdjusted)),
+            ]
+            return .object(fields)
+        }
+        var total = row(f.total)
+        if case .object(var fields) = total { fields.removeFirst(); total = .object(fields) }
+        return .object([("lines", .int(Int64(f.lineCount))), ("total", total), ("fund_sources", .array(f.byFundSource.map(row)))])
+    }
+
+    static func subjectFields(_ r: SubjectResult, _ e: Evaluation, lastYear: Position?, since: Position?) -> [(String, JSONValue)] {
         [
             ("plan_vnd", .int(r.position.planVND)),
             ("disbursed_vnd", .int(r.position.disbursedVND)),
             ("outstanding_advance_vnd", .int(r.position.outstandingAdvanceVND)),
             ("rate", rate(r.rate)),
             ("risk", r.risk.map { .string($0.status.rawValue) } ?? .null),
-            ("carried_over", uncounted(r.uncounted)),
-            ("checkpoints", checkpoints(r, e)),
-        ]
+        ] + extraFields(r, e, lastYear: lastYear, since: since) + [("checkpoints", checkpoints(r, e))]
     }
 
     static func uncounted(_ p: Position) -> JSONValue {
