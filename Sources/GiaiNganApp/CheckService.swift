@@ -41,37 +41,51 @@ public enum CheckService {
     /// Both carry the same subjects on the same day of the previous plan year (`lastYear`) when
     /// the database holds that year, and at `since` (`sinceLast`) when given.
     public static func evaluate(store: Store, rules: RuleSet, asOf: CivilDate, investor: InvestorID? = nil,
-                                since: CivilDate? = nil) throws -> (province: Evaluation, view: Evaluation) {
-        var (province, view) = try evaluateOnce(store: store, rules: rules, asOf: asOf, investor: investor)
+                                since: CivilDate? = nil, rankBy: RankOrder = .rate) throws -> (province: Evaluation, view: Evaluation) {
+        var (province, view) = try evaluateOnce(store: store, rules: rules, asOf: asOf, investor: investor, rankBy: rankBy)
+        let b = try baselines(store: store, rules: rules, asOf: asOf, since: since)
+        try b.attach(to: &province, investor: nil)
+        try b.attach(to: &view, investor: investor)
+        return (province, view)
+    }
+
+    /// The same day of the previous plan year (when the database holds that year) and `since`.
+    public static func baselines(store: Store, rules: RuleSet, asOf: CivilDate, since: CivilDate?) throws -> Baselines {
+        var b = Baselines()
         if try store.planYears().contains(rules.planYear - 1) {
             var previous = RuleSet.footnote4(planYear: rules.planYear - 1)
             previous.countedTranches = rules.countedTranches
             previous.fundSourceGroups = rules.fundSourceGroups
             previous.checkpointBasis = rules.checkpointBasis
-            let (p, v) = try evaluateOnce(store: store, rules: previous, asOf: Comparison.sameDayOneYearBefore(asOf),
-                                          investor: investor)
-            province.lastYear = try Comparison(kind: .sameDayLastYear, evaluation: p)
-            view.lastYear = investor == nil ? province.lastYear : try Comparison(kind: .sameDayLastYear, evaluation: v)
+            b.lastYear = try Baseline.evaluate(kind: .sameDayLastYear, store: store, rules: previous,
+                                               asOf: Comparison.sameDayOneYearBefore(asOf))
         }
         if let since {
             guard since < asOf else { throw UsageProblem("--since \(since) is not before the as-of date \(asOf)") }
-            let (p, v) = try evaluateOnce(store: store, rules: rules, asOf: since, investor: investor)
-            province.sinceLast = try Comparison(kind: .since, evaluation: p)
-            view.sinceLast = investor == nil ? province.sinceLast : try Comparison(kind: .since, evaluation: v)
+            b.since = try Baseline.evaluate(kind: .since, store: store, rules: rules, asOf: since)
         }
-        return (province, view)
+        return b
     }
 
-    /// One evaluation of the province and, with `investor`, of its own view.
-    static func evaluateOnce(store: Store, rules: RuleSet, asOf: CivilDate,
-                             investor: InvestorID?) throws -> (province: Evaluation, view: Evaluation) {
-        let request = EvaluationRequest(planYear: rules.planYear, asOf: asOf, rules: rules)
+    /// The province evaluated without comparisons, with the snapshots it was made from (every
+    /// investor's view is evaluated from them).
+    public static func evaluateProvince(store: Store, rules: RuleSet, asOf: CivilDate,
+                                        rankBy: RankOrder = .rate) throws -> (Evaluation, [ProjectSnapshot]) {
+        let request = EvaluationRequest(planYear: rules.planYear, asOf: asOf, rules: rules, rankBy: rankBy)
         let profile = try store.seasonalProfile(for: request)
         let all = try store.snapshots(for: request)
         var province = try Evaluator.evaluate(request: request, snapshots: all, profile: profile,
                                               envelope: try store.envelope(planYear: rules.planYear))
         if province.isEmptyYear { province.planYearsInDatabase = try store.planYears() }
+        return (province, all)
+    }
+
+    /// One evaluation of the province and, with `investor`, of its own view.
+    static func evaluateOnce(store: Store, rules: RuleSet, asOf: CivilDate, investor: InvestorID?,
+                             rankBy: RankOrder = .rate) throws -> (province: Evaluation, view: Evaluation) {
+        let (province, all) = try evaluateProvince(store: store, rules: rules, asOf: asOf, rankBy: rankBy)
         guard let investor else { return (province, province) }
+        let profile = province.profile, request = province.request
         let own = all.filter { $0.project.investor == investor }
         var view = try Evaluator.evaluate(request: request, snapshots: own, profile: profile,
                                           provinceAverage: .some(province.province.rate))

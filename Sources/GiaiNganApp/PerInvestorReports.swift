@@ -9,12 +9,13 @@ public enum PerInvestorReports {
     /// (`Store.investorKeys()`): the same investor has the same file name every week, no two
     /// investors share one, and no name can write outside `directory`.
     public static func write(store: Store, rules: RuleSet, asOf: CivilDate, directory: String,
-                             format: ReportFormat, lang: Language) throws -> [String] {
-        let province = try CheckService.evaluate(store: store, rules: rules, asOf: asOf).province
-        let request = province.request
-        let all = try store.snapshots(for: request)
+                             format: ReportFormat, lang: Language, since: CivilDate? = nil,
+                             rankBy: RankOrder = .rate) throws -> [String] {
+        var (province, all) = try CheckService.evaluateProvince(store: store, rules: rules, asOf: asOf, rankBy: rankBy)
+        let baselines = try CheckService.baselines(store: store, rules: rules, asOf: asOf, since: since)
+        try baselines.attach(to: &province, investor: nil)
         return try write(province: province, snapshots: all, slugs: try slugs(store), directory: directory,
-                         format: format, lang: lang)
+                         format: format, lang: lang, baselines: baselines)
     }
 
     /// The stored slug of every investor, by investor.
@@ -27,7 +28,8 @@ public enum PerInvestorReports {
     /// - throws: `UsageProblem` when an investor of the evaluation has no stored slug (the
     ///   database changed under the evaluation).
     public static func write(province: Evaluation, snapshots: [ProjectSnapshot], slugs: [InvestorID: String],
-                             directory: String, format: ReportFormat, lang: Language) throws -> [String] {
+                             directory: String, format: ReportFormat, lang: Language,
+                             baselines: Baselines = Baselines()) throws -> [String] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var written: [String] = []
         for investor in province.investors.map(\.investor).sorted() {
@@ -35,8 +37,9 @@ public enum PerInvestorReports {
                 throw UsageProblem("investor \"\(investor.name)\" has no stored file name; run the command again")
             }
             let own = snapshots.filter { $0.project.investor == investor }
-            let view = try Evaluator.evaluate(request: province.request, snapshots: own, profile: province.profile,
+            var view = try Evaluator.evaluate(request: province.request, snapshots: own, profile: province.profile,
                                               provinceAverage: .some(province.province.rate))
+            try baselines.attach(to: &view, investor: investor)
             let path = (directory as NSString).appendingPathComponent("\(slug).\(format.fileExtension)")
             try Data(format.render(view, lang: lang, scope: .investor(investor)).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
             written.append(path)

@@ -26,9 +26,14 @@ public struct WeeklyRun {
     public var asOf: CivilDate
     public var lang: Language = .vi
     public var today: CivilDate
+    /// Compare with this date instead of the previous stored run.
+    public var since: CivilDate?
+    public var rankBy: RankOrder = .rate
 
     public init(store: Store, databasePath: String, inbox: String, out: String, rules: RuleSet, asOf: CivilDate,
-                lang: Language = .vi, today: CivilDate) {
+                lang: Language = .vi, today: CivilDate, since: CivilDate? = nil, rankBy: RankOrder = .rate) {
+        self.since = since
+        self.rankBy = rankBy
         self.store = store
         self.databasePath = databasePath
         self.inbox = inbox
@@ -58,6 +63,8 @@ public struct WeeklyRun {
         /// New warnings not announced because a rejected file could change them; a later run
         /// announces those that remain once the data is whole.
         public var withheld: [StoredWarning] = []
+        /// What changed since the comparison (the previous run or `--since`), in one sentence.
+        public var change: String?
         /// Whether a new critical warning appeared (exit status 1).
         public var newCritical: Bool { new.contains { $0.severity == Severity.critical.rawValue } }
         /// The files of the inbox that were rejected: when any was, the week's data is incomplete.
@@ -96,8 +103,14 @@ public struct WeeklyRun {
         try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
         cleanUpAfterKilledRuns()
         let files = try importInbox()
-        let (province, _) = try CheckService.evaluate(store: store, rules: rules, asOf: asOf)
-        let snapshots = try store.snapshots(for: province.request)
+        var (province, snapshots) = try CheckService.evaluateProvince(store: store, rules: rules, asOf: asOf, rankBy: rankBy)
+        // Only runs whose reports were published are stored, so the latest is the one to compare with.
+        let previous = try store.previousRun(planYear: rules.planYear, asOf: asOf)
+        var baselines = try CheckService.baselines(store: store, rules: rules, asOf: asOf, since: since)
+        if since == nil, let previous, let reported = StoredReport.comparison(of: previous) {
+            baselines.since = .stored(reported)
+        }
+        try baselines.attach(to: &province, investor: nil)
 
         let reportJSON = JSONReport.render(province, lang: lang, scope: .province)
         let names = Dictionary(province.projects.map { ($0.project.code, $0.project.name) }, uniquingKeysWith: { a, _ in a })
@@ -106,8 +119,6 @@ public struct WeeklyRun {
                           investor: w.investor?.name,
                           bodyJSON: JSONReport.warning(w, lang: lang, names: names).serialized(pretty: false))
         }
-        // Only runs whose reports were published are stored, so the latest is the one to compare with.
-        let previous = try store.previousRun(planYear: rules.planYear, asOf: asOf)
         // Compared with what the previous run announced: a warning it withheld is still news.
         let before = (try previous.map { try store.warnings(ofRun: $0.id) } ?? []).filter(\.announced)
         let beforeKeys = Set(before.map(\.key)), nowKeys = Set(warnings.map(\.key))
@@ -137,7 +148,7 @@ public struct WeeklyRun {
         let staging = (out as NSString).appendingPathComponent(".\(asOf.description).partial-\(ProcessInfo.processInfo.processIdentifier)")
         try? fm.removeItem(atPath: staging)
         do {
-            return try writeAndPublish(staging: staging, final: final, province: province, snapshots: snapshots,
+            return try writeAndPublish(staging: staging, final: final, province: province, snapshots: snapshots, baselines: baselines,
                              reportJSON: reportJSON, stored: stored, incompleteJSON: incompleteJSON, files: files,
                              previous: previous, new: new, resolved: resolved, persisting: persisting, withheld: withheld)
         } catch let error where WeeklyRun.isDiskFull(error) {
@@ -164,7 +175,7 @@ public struct WeeklyRun {
     }
 
     /// Writes the dated folder in `staging`, then stores the run and publishes the folder.
-    private func writeAndPublish(staging: String, final: String, province: Evaluation, snapshots: [ProjectSnapshot],
+    private func writeAndPublish(staging: String, final: String, province: Evaluation, snapshots: [ProjectSnapshot], baselines: Baselines,
                        reportJSON: String, stored: [StoredWarning], incompleteJSON: String, files: [FileOutcome],
                        previous: StoredRun?, new: [StoredWarning], resolved: [StoredWarning],
                        persisting: [StoredWarning], withheld: [StoredWarning]) throws -> Outcome {
@@ -180,14 +191,15 @@ public struct WeeklyRun {
         // investor of the evaluation has one.
         _ = try PerInvestorReports.write(province: province, snapshots: snapshots, slugs: try PerInvestorReports.slugs(store),
                                          directory: (staging as NSString).appendingPathComponent("investors"),
-                                         format: .html, lang: lang)
+                                         format: .html, lang: lang, baselines: baselines)
         // Store the run and publish the folder in one transaction (see above).
         var outcome: Outcome?
         _ = try store.saveRun(planYear: rules.planYear, asOf: asOf, rulesName: rules.name,
                               rulesTOML: RulesFile.render(rules), reportJSON: reportJSON, warnings: stored,
                               incompleteJSON: incompleteJSON) { runID in
-            let o = Outcome(runID: runID, previousRunID: previous?.id, folder: final, files: files, new: new,
+            var o = Outcome(runID: runID, previousRunID: previous?.id, folder: final, files: files, new: new,
                             resolved: resolved, persisting: persisting, withheld: withheld)
+            o.change = changeSentence(province)
             try put("summary.json", summary(o, province: province, previous: previous).serialized())
             try publish(staging, as: final, replacedSuffix: "\(runID)")
             outcome = o
@@ -338,6 +350,45 @@ public struct WeeklyRun {
 
     // MARK: - Summary
 
+    /// The province's change since a comparison, and the investors that crossed the provincial
+    /// average ("moved from below to above the average"), or null without a comparison.
+    func changes(_ e: Evaluation, _ c: Comparison?) -> JSONValue {
+        guard let c, let then = c.province else { return .null }
+        let change = Change(now: e.province.position, then: then)
+        var movedUp: [JSONValue] = [], movedDown: [JSONValue] = []
+        for i in e.investors {
+            guard let now = i.aboveProvinceAverage, let before = c.investorsAboveAverage[i.investor], now != before else { continue }
+            if now { movedUp.append(.string(i.investor.name)) } else { movedDown.append(.string(i.investor.name)) }
+        }
+        return .object([
+            ("kind", .string(c.kind.rawValue)),
+            ("as_of", .string(c.asOf.description)),
+            ("run_id", c.runID.map { .int($0) } ?? .null),
+            ("rate_then", JSONReport.rate(then.rate)),
+            ("disbursed_change_vnd", .int(change.disbursedVND)),
+            ("points_change", change.pointsHundredths.map { .number(JSONReport.pointsText($0)) } ?? .null),
+            ("moved_above_average", .array(movedUp)),
+            ("moved_to_or_below_average", .array(movedDown)),
+        ])
+    }
+
+    /// "since 2023-09-08: disbursed +12.345.678.000 đồng, +1,25 points; above the average now: A; no longer: B".
+    func changeSentence(_ e: Evaluation) -> String? {
+        guard let c = e.sinceLast, let then = c.province else { return nil }
+        let change = Change(now: e.province.position, then: then)
+        var parts = [lang.t("giải ngân thêm \(Format.vnd(change.disbursedVND, lang)) đồng", "disbursed \(Format.vnd(change.disbursedVND, lang)) VND more")]
+        if let points = change.pointsHundredths {
+            let text = JSONReport.pointsText(points)
+            parts.append(lang.t("\(points >= 0 ? "+" : "")\(text.replacingOccurrences(of: ".", with: ",")) điểm %", "\(points >= 0 ? "+" : "")\(text) points"))
+        }
+        let up = e.investors.filter { i in i.aboveProvinceAverage == true && c.investorsAboveAverage[i.investor] == false }.map(\.investor.name)
+        let down = e.investors.filter { i in i.aboveProvinceAverage == false && c.investorsAboveAverage[i.investor] == true }.map(\.investor.name)
+        if !up.isEmpty { parts.append(lang.t("lên trên mức bình quân: ", "moved above the average: ") + up.joined(separator: ", ")) }
+        if !down.isEmpty { parts.append(lang.t("xuống bằng hoặc dưới mức bình quân: ", "moved to or below the average: ") + down.joined(separator: ", ")) }
+        return lang.t("so với \(c.kind == .previousReport ? "lần chạy #\(c.runID ?? 0), " : "")ngày \(Format.date(c.asOf, lang)): ",
+                      "since \(c.kind == .previousReport ? "run #\(c.runID ?? 0), " : "")\(Format.date(c.asOf, lang)): ") + parts.joined(separator: "; ")
+    }
+
     func summary(_ o: Outcome, province e: Evaluation, previous: StoredRun?) -> JSONValue {
         func warningArray(_ ws: [StoredWarning]) -> JSONValue {
             .array(ws.map { w in
@@ -370,6 +421,8 @@ public struct WeeklyRun {
             ("run_id", .int(o.runID)),
             ("previous_run", previous.map { .object([("id", .int($0.id)), ("as_of", .string($0.asOf.description))]) } ?? .null),
             ("headline", headline),
+            ("since_last", changes(e, e.sinceLast)),
+            ("same_period_last_year", changes(e, e.lastYear)),
             ("files", .array(o.files.map(\.json))),
             ("new_critical", .bool(o.newCritical)),
             ("new", warningArray(o.new)),

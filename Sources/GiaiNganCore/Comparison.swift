@@ -21,6 +21,8 @@ public struct Comparison: Sendable {
     /// Whether each investor was above the provincial average then.
     public var investorsAboveAverage: [InvestorID: Bool] = [:]
     public var projects: [String: Position] = [:]
+    /// Each project's investor then, so that an investor's view can be cut out of a stored report.
+    public var projectInvestors: [String: InvestorID] = [:]
     /// Counted tranches per fund source (the rules' groups applied).
     public var fundSources: [String: Position] = [:]
 
@@ -40,7 +42,10 @@ public struct Comparison: Sendable {
             investors[i.investor] = i.result.position
             if let above = i.aboveProvinceAverage { investorsAboveAverage[i.investor] = above }
         }
-        for p in e.projects { projects[p.project.code] = p.result.position }
+        for p in e.projects {
+            projects[p.project.code] = p.result.position
+            projectInvestors[p.project.code] = p.project.investor
+        }
         for (code, position) in try e.province.breakdown.byFundSource(tranches: e.rules.countedTranches) {
             fundSources[code] = position
         }

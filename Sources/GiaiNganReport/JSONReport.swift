@@ -166,7 +166,7 @@ public enum JSONReport {
 
     // MARK: - Pieces
 
-    static func rate(_ r: Rate?) -> JSONValue { r.map { .number($0.fractionText(digits: 6)) } ?? .null }
+    public static func rate(_ r: Rate?) -> JSONValue { r.map { .number($0.fractionText(digits: 6)) } ?? .null }
 
     static func rulesValue(_ r: RuleSet) -> JSONValue {
         .object([
@@ -230,7 +230,7 @@ public enum JSONReport {
     }
 
     /// Hundredths of a percentage point as a JSON number: 1751 → "17.51", -5 → "-0.05".
-    static func pointsText(_ hundredths: Int) -> String {
+    public static func pointsText(_ hundredths: Int) -> String {
         let sign = hundredths < 0 ? "-" : ""
         let m = hundredths.magnitude
         let rest = m % 100

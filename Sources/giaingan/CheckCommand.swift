@@ -48,7 +48,8 @@ struct Check: ParsableCommand {
             investorID = id
             scope = .investor(id)
         }
-        let result = try CheckService.evaluate(store: store, rules: rules, asOf: period.asOf, investor: investorID)
+        let result = try CheckService.evaluate(store: store, rules: rules, asOf: period.asOf, investor: investorID,
+                                               since: period.since, rankBy: period.rank)
         if result.province.projects.isEmpty {
             let years = try store.planYears().map(String.init).joined(separator: ", ")
             printErr("giaingan: note: nothing in the database for plan year \(rules.planYear) as of \(period.asOf)"
@@ -89,7 +90,8 @@ struct Investors: ParsableCommand {
 
     func run() throws {
         let store = try openExisting(database)
-        let e = try CheckService.evaluate(store: store, rules: try period.ruleSet(), asOf: period.asOf).province
+        let e = try CheckService.evaluate(store: store, rules: try period.ruleSet(), asOf: period.asOf, since: period.since,
+                                          rankBy: period.rank).province
         if json {
             let full = JSONReport.value(e, lang: lang, scope: .province)
             if case .object(let pairs) = full, let investors = pairs.first(where: { $0.0 == "investors" })?.1 {
@@ -127,7 +129,8 @@ struct Report: ParsableCommand {
     func run() throws {
         let store = try openExisting(database)
         let written = try PerInvestorReports.write(store: store, rules: try period.ruleSet(), asOf: period.asOf,
-                                                   directory: directory, format: format, lang: lang)
+                                                   directory: directory, format: format, lang: lang,
+                                                   since: period.since, rankBy: period.rank)
         for w in written { print(w) }
         printErr("\(written.count) files written to \(directory)")
     }

@@ -62,7 +62,25 @@ struct PeriodOptions: ParsableArguments {
                                valueName: "FILE"))
     var rules: String?
 
+    @Option(name: .customLong("since"), help: ArgumentHelp("Compare with the figures as of this earlier date of the same plan year.",
+                               discussion: "Each rate is shown beside the rate then, with the change in points and in disbursed money. "
+                                   + "The weekly run compares with the previous stored run without it.", valueName: "DATE"))
+    var sinceText: String?
+
+    @Option(help: ArgumentHelp("How investors are ranked: rate (highest first, as DPI reports rank them) or shortfall (largest amount still needed to the next checkpoint first).",
+                               valueName: "ORDER"))
+    var rank: RankOrder = .rate
+
+    var since: CivilDate? { sinceText.flatMap(Dates.parse) }
+
     func validate() throws {
+        if let sinceText {
+            guard let date = Dates.parse(sinceText) else {
+                throw ValidationError("--since \"\(sinceText)\" is not a date: expected yyyy-MM-dd or dd/MM/yyyy")
+            }
+            if let problem = SupportedRange.problem(date: date) { throw ValidationError("--since: \(problem)") }
+            if date >= asOf { throw ValidationError("--since \(date) is not before the as-of date \(asOf)") }
+        }
         if let asOfText {
             guard let date = Dates.parse(asOfText) else {
                 throw ValidationError("--as-of \"\(asOfText)\" is not a date: expected yyyy-MM-dd or dd/MM/yyyy")
@@ -108,6 +126,7 @@ struct OutputOptions: ParsableArguments {
 }
 
 extension ReportFormat: ExpressibleByArgument {}
+extension RankOrder: ExpressibleByArgument {}
 extension Language: ExpressibleByArgument {}
 
 /// `--fail-on`.

@@ -41,7 +41,8 @@ struct Weekly: ParsableCommand {
     func run() throws {
         let store = try database.open()
         let weekly = WeeklyRun(store: store, databasePath: database.path, inbox: inbox, out: out,
-                               rules: try period.ruleSet(), asOf: period.asOf, lang: lang, today: Dates.today())
+                               rules: try period.ruleSet(), asOf: period.asOf, lang: lang, today: Dates.today(),
+                               since: period.since, rankBy: period.rank)
         let o = try weekly.run()
         if !o.dataComplete {
             // First and on both streams: cron mails standard output, a terminal shows standard error.
@@ -56,6 +57,7 @@ struct Weekly: ParsableCommand {
         print("run #\(o.runID) as of \(period.asOf)" + (o.previousRunID.map { ", compared with run #\($0)" } ?? ", the first run of this plan year"))
         print("warnings: \(o.new.count) new (\(o.new.filter { $0.severity == "critical" }.count) critical), \(o.resolved.count) resolved, "
               + "\(o.persisting.count) persisting" + (o.dataComplete ? "" : ", \(o.withheld.count) withheld"))
+        if let change = o.change { print(change) }
         print("reports: \(o.folder)")
         if !o.dataComplete { throw ExitCode(3) }
         if o.newCritical { throw ExitCode(1) }
