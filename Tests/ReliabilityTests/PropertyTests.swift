@@ -209,4 +209,49 @@ final class PropertyTests: XCTestCase {
             XCTAssertEqual(try DatabaseContent.count(db.store.path, "investor"), names.count, "seed \(seed)")
         }
     }
+
+    // MARK: - Issue 13: parts always sum to totals
+
+    /// For every subject, the fund-source parts sum exactly to its totals, the tranche parts to
+    /// its counted and uncounted figures, and each fund source's investors to the province's
+    /// part, whichever tranches the rules count.
+    func test_fundSourceAndTrancheParts_sumToTheTotals() throws {
+        for seed in Self.seeds {
+            var g = ProvinceGenerator(seed: seed)
+            let p = g.province(projects: 14, entries: 220)
+            let db = try registry(&g, p)
+            try db.importFiles(.disbursements, [g.ledgerCSV(p.ledger)])
+            for counted in [Set([Tranche.current]), [.current, .carriedOver], Set(Tranche.allCases)] {
+                var rules = RuleSet.caMau2023
+                rules.countedTranches = counted
+                if g.chance(0.5) { rules.fundSourceGroups = ["ODA": "NSTW"] }
+                for asOf in Self.asOfDates {
+                    let e = try CheckService.evaluate(store: db.store, rules: rules, asOf: asOf).province
+                    let subjects = [e.province] + e.groups.map(\.result) + e.investors.map(\.result) + e.projects.map(\.result)
+                    for (k, r) in subjects.enumerated() {
+                        let label = "seed \(seed), \(counted), \(asOf), subject \(k)"
+                        XCTAssertEqual(r.fundSources.reduce(0) { $0 + $1.position.planVND }, r.position.planVND, label)
+                        XCTAssertEqual(r.fundSources.reduce(0) { $0 + $1.position.disbursedVND }, r.position.disbursedVND, label)
+                        XCTAssertEqual(r.fundSources.reduce(0) { $0 + $1.position.outstandingAdvanceVND }, r.position.outstandingAdvanceVND, label)
+                        let countedParts = r.tranches.filter { counted.contains($0.tranche) }.map(\.position)
+                        let others = r.tranches.filter { !counted.contains($0.tranche) }.map(\.position)
+                        XCTAssertEqual(countedParts.reduce(0) { $0 + $1.planVND }, r.position.planVND, label)
+                        XCTAssertEqual(countedParts.reduce(0) { $0 + $1.disbursedVND }, r.position.disbursedVND, label)
+                        XCTAssertEqual(others.reduce(0) { $0 + $1.planVND }, r.uncounted.planVND, label)
+                        XCTAssertEqual(others.reduce(0) { $0 + $1.disbursedVND }, r.uncounted.disbursedVND, label)
+                        XCTAssertEqual(r.remainingVND, r.position.planVND - r.position.disbursedVND, label)
+                        if !rules.fundSourceGroups.isEmpty { XCTAssertFalse(r.fundSources.contains { $0.fundSource == "ODA" }, label) }
+                        XCTAssertFalse(r.fundSources.contains { $0.fundSource == "nstw" }, "\(label): one key per code whatever its case")
+                    }
+                    for part in e.province.fundSources {
+                        let byInvestors = e.investors.compactMap { $0.result.fundSources.first { $0.fundSource == part.fundSource } }
+                        XCTAssertEqual(byInvestors.reduce(0) { $0 + $1.position.disbursedVND }, part.position.disbursedVND,
+                                       "seed \(seed), \(asOf), \(part.fundSource)")
+                        XCTAssertEqual(byInvestors.reduce(0) { $0 + $1.position.planVND }, part.position.planVND,
+                                       "seed \(seed), \(asOf), \(part.fundSource)")
+                    }
+                }
+            }
+        }
+    }
 }

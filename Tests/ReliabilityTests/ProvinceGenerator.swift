@@ -42,12 +42,21 @@ struct ProvinceGenerator {
                                     district: chance(0.5) ? "Năm Căn" : nil))
             let projectClass: ProjectClass = chance(0.6) ? .transitional : .newStart
             let allocation = Int64(int(1...200)) * 100_000_000
-            plan.append(PlanLine(projectCode: code, planYear: Self.year, projectClass: projectClass, amountVND: allocation,
-                                 effectiveOn: CivilDate(year: 2023, month: 1, day: 5)!, decisionRef: "12/QĐ-UBND"))
+            plan.append(PlanLine(projectCode: code, planYear: Self.year, projectClass: projectClass, fundSource: fundSource(),
+                                 amountVND: allocation, effectiveOn: CivilDate(year: 2023, month: 1, day: 5)!, decisionRef: "12/QĐ-UBND"))
+            if chance(0.3) {
+                // A second fund source for the same project.
+                plan.append(PlanLine(projectCode: code, planYear: Self.year, projectClass: projectClass, fundSource: fundSource(),
+                                     amountVND: Int64(int(1...80)) * 100_000_000, effectiveOn: date(), decisionRef: "77/QĐ-UBND"))
+            }
+            if chance(0.15) {
+                plan.append(PlanLine(projectCode: code, planYear: Self.year, projectClass: projectClass, tranche: .advancePlan,
+                                     fundSource: "NSTW", amountVND: Int64(int(1...30)) * 100_000_000, effectiveOn: date()))
+            }
             if chance(0.3) {
                 let change = Int64(int(-40...80)) * 10_000_000
-                plan.append(PlanLine(projectCode: code, planYear: Self.year, projectClass: projectClass, amountVND: change,
-                                     effectiveOn: date(), decisionRef: "\(int(100...900))/QĐ-UBND"))
+                plan.append(PlanLine(projectCode: code, planYear: Self.year, projectClass: projectClass, fundSource: fundSource(),
+                                     amountVND: change, effectiveOn: date(), decisionRef: "\(int(100...900))/QĐ-UBND"))
             }
             if chance(0.2) {
                 plan.append(PlanLine(projectCode: code, planYear: Self.year, projectClass: projectClass, tranche: .carriedOver,
@@ -58,12 +67,15 @@ struct ProvinceGenerator {
         return Province(projects: projects, plan: plan, ledger: ledger)
     }
 
+    /// A fund source as files write them: mixed case, or none.
+    mutating func fundSource() -> String? { pick(["NSĐP", "NSTW", "nstw", "ODA", "CTMTQG", nil]) }
+
     mutating func entry(_ n: Int, projects: [Project], prefix: String = "KB", type: EntryType? = nil,
                         from: CivilDate = firstDay, to: CivilDate = lastDay) -> LedgerEntry {
         let roll = int(0...99)
         let type = type ?? (roll < 15 ? .advance : roll < 85 ? .payment : roll < 95 ? .advanceRecovery : .refund)
         return LedgerEntry(txnID: "\(prefix)-\(String(format: "%06d", n))", projectCode: pick(projects).code, planYear: Self.year,
-                           tranche: chance(0.1) ? .carriedOver : .current, fundSource: pick(["NSĐP", "NSTW", "ODA", nil]),
+                           tranche: chance(0.1) ? .carriedOver : chance(0.05) ? .advancePlan : .current, fundSource: fundSource(),
                            date: date(from: from, to: to), type: type, amountVND: Int64(int(1...5_000)) * 100_000,
                            note: chance(0.3) ? "Thanh toán đợt \(int(1...9)), gói thầu \"XL-0\(int(1...9))\"" : nil)
     }
@@ -126,14 +138,21 @@ struct ProvinceGenerator {
     }
 
     mutating func planCSV(_ lines: [PlanLine]) -> String {
-        file(header(["project_code", "plan_year", "class", "tranche", "amount_vnd", "effective_on", "decision_ref"],
-                    ["mã dự án", "năm kế hoạch", "loại dự án", "loại vốn", "kế hoạch vốn", "ngày hiệu lực", "số quyết định"]),
+        file(header(["project_code", "plan_year", "class", "tranche", "fund_source", "amount_vnd", "effective_on", "decision_ref"],
+                    ["mã dự án", "năm kế hoạch", "loại dự án", "loại vốn", "nguồn vốn", "kế hoạch vốn", "ngày hiệu lực", "số quyết định"]),
              lines.map { l in
                  let projectClass = l.projectClass == .transitional ? pick(["transitional", "chuyển tiếp"]) : pick(["new_start", "khởi công mới"])
-                 let tranche = l.tranche == .current ? pick(["", "current", "trong năm"]) : pick(["carried_over", "kéo dài"])
-                 return [l.projectCode, "\(l.planYear)", projectClass, tranche, amount(l.amountVND), date(l.effectiveOn), l.decisionRef ?? ""]
-                     .joined(separator: ",")
+                 return [l.projectCode, "\(l.planYear)", projectClass, trancheWord(l.tranche), l.fundSource ?? "", amount(l.amountVND),
+                         date(l.effectiveOn), l.decisionRef ?? ""].joined(separator: ",")
              })
+    }
+
+    mutating func trancheWord(_ t: Tranche) -> String {
+        switch t {
+        case .current: pick(["", "current", "trong năm"])
+        case .carriedOver: pick(["carried_over", "kéo dài"])
+        case .advancePlan: pick(["advance_plan", "ứng trước", "vốn ứng trước"])
+        }
     }
 
     mutating func ledgerCSV(_ entries: [LedgerEntry]) -> String {
@@ -142,7 +161,7 @@ struct ProvinceGenerator {
         return file(header(["txn_id", "project_code", "plan_year", "tranche", "fund_source", "date", "type", "amount_vnd", "note"],
                            ["số chứng từ", "mã dự án", "năm kế hoạch", "loại vốn", "nguồn vốn", "ngày", "loại", "số tiền", "diễn giải"]),
                     entries.map { e in
-                        [e.txnID, e.projectCode, "\(e.planYear)", e.tranche == .current ? pick(["", "current"]) : "carried_over",
+                        [e.txnID, e.projectCode, "\(e.planYear)", trancheWord(e.tranche),
                          e.fundSource ?? "", date(e.date), pick(words[e.type]!), amount(e.amountVND), e.note.map { quoted(variant($0)) } ?? ""]
                             .joined(separator: ",")
                     })
