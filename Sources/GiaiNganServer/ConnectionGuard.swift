@@ -26,6 +26,7 @@ public struct ConnectionLimits: Sendable, Equatable {
     /// connection closes (SwiftNIO's parser stops there).
     public var maxHeaderBytes: Int = 32 * 1024
 
+    /// The defaults given on each limit (what `giaingan serve` uses without options).
     public init() {}
 
     /// Connections the kernel may hold waiting to be accepted (clamped to `net.core.somaxconn`):

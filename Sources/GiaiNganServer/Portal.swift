@@ -100,6 +100,7 @@ public final class Portal: Sendable {
         case investorView(InvestorID)
     }
 
+    /// A portal over `store`; it only reads the database.
     public convenience init(store: Store, configuration: PortalConfiguration, logger: Logger) {
         self.init(store: store, configuration: configuration, logger: logger, observe: nil)
     }
