@@ -18,6 +18,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", exact: "2.5.0"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
+        // The versions Hummingbird 2.28.1 resolves to; named because the portal's connection
+        // handlers (GiaiNganServer/ConnectionGuard.swift) use their channel and HTTP-part types.
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-extras", exact: "1.35.2"),
     ],
     targets: [
         .target(name: "GiaiNganCore"),
@@ -40,9 +44,12 @@ let package = Package(
         .target(name: "GiaiNganServer", dependencies: [
             "GiaiNganCore", "GiaiNganStore", "GiaiNganReport", "GiaiNganApp",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         ]),
         .executableTarget(name: "giaingan", dependencies: [
             "GiaiNganCore", "GiaiNganImport", "GiaiNganRules", "GiaiNganStore", "GiaiNganReport", "GiaiNganApp",
@@ -56,7 +63,7 @@ let package = Package(
         .testTarget(name: "GiaiNganReportTests", dependencies: ["GiaiNganReport"]),
         .testTarget(name: "GiaiNganAppTests", dependencies: ["GiaiNganApp"]),
         .testTarget(name: "EndToEndTests", dependencies: ["giaingan"]),
-        .testTarget(name: "GiaiNganServerTests", dependencies: ["giaingan", "GiaiNganServer"]),
+        .testTarget(name: "GiaiNganServerTests", dependencies: ["giaingan", "GiaiNganServer", "GiaiNganStore", "GiaiNganCore"]),
         // The bad-input corpus, property tests, concurrency and file-safety tests (README "Reliability").
         .testTarget(name: "ReliabilityTests", dependencies: [
             "giaingan", "GiaiNganCore", "GiaiNganImport", "GiaiNganStore", "GiaiNganReport", "GiaiNganApp",

@@ -4,7 +4,8 @@ import GiaiNganCore
 import GiaiNganReport
 import GiaiNganStore
 
-/// Server-rendered pages. No script, no external resource; every text from data is escaped.
+/// Server-rendered pages. No script, no external resource; every text and attribute value from
+/// data is escaped, and every code in a URL is percent-encoded (`Web.pathSegment`).
 enum Pages {
     static let style = """
     body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif;margin:0;color:#1b1b1b}
@@ -14,6 +15,7 @@ enum Pages {
     .gn-box{max-width:28rem;margin:3rem auto;padding:1.5rem;border:1px solid #ccc;border-radius:6px}
     .gn-box label{display:block;margin:.75rem 0 .25rem}.gn-box input{width:100%;padding:.5rem;font:inherit;box-sizing:border-box}
     .gn-box button{margin-top:1rem;padding:.5rem 1rem;font:inherit}.gn-error{color:#a40000}
+    .gn-notice{margin:.75rem 1rem;padding:.5rem .75rem;border-left:4px solid #b36b00;background:#fff6e5}
     main.gn{padding:1rem;max-width:70rem}table.gn{border-collapse:collapse;width:100%}
     table.gn th,table.gn td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}table.gn td.n{text-align:right;white-space:nowrap}
     @media print{.gn-bar form,.gn-links{display:none}.gn-bar{background:none;color:#000}}
@@ -47,25 +49,37 @@ enum Pages {
         document(title: "\(status)", lang: lang, body: "<div class=\"gn-box\"><h1>\(status)</h1><p>\(escape(message))</p><p><a href=\"/\">\(lang.t("Về trang chính", "Home"))</a></p></div>")
     }
 
-    static func queryString(_ asOf: CivilDate, _ lang: Language) -> String { "as_of=\(asOf)&lang=\(lang.rawValue)" }
+    /// The query string that keeps a page's date, language and (when one was asked for) plan year.
+    static func queryString(_ q: Portal.Query) -> String {
+        "as_of=\(q.asOf)&lang=\(q.lang.rawValue)" + (q.year.map { "&year=\($0)" } ?? "")
+    }
 
-    /// Adds the portal's bar (user, as-of date, language, downloads, sign out) and a list of links
-    /// to a report page.
+    /// The address of an investor's page: the slug as one percent-encoded path segment.
+    static func investorPath(_ slug: String) -> String { "/investors/" + Web.pathSegment(slug) }
+
+    /// The address of a project's page: its code as one percent-encoded path segment, so a code
+    /// holding `/`, `%`, `"`, `<`, spaces or Vietnamese letters stays one segment and reaches it.
+    static func projectPath(_ code: String) -> String { "/projects/" + Web.pathSegment(code) }
+
+    /// Adds the portal's bar (user, as-of date, language, downloads, sign out), a list of links
+    /// and an optional notice to a report page. Every attribute value is escaped.
     static func withNavigation(_ page: String, user: SessionUser, query q: Portal.Query,
-                               downloads: [(String, String)], links: [(String, String)]) -> String {
-        let qs = queryString(q.asOf, q.lang)
-        let other = q.lang == .vi ? Language.en : .vi
+                               downloads: [(String, String)], links: [(String, String)], notice: String? = nil) -> String {
+        let qs = queryString(q)
+        var other = q
+        other.lang = q.lang == .vi ? .en : .vi
         let L = q.lang
-        let home = user.isDPI ? "<a href=\"/?\(qs)\">\(L.t("Toàn tỉnh", "Province"))</a>" : ""
+        let home = user.isDPI ? "<a href=\"\(escape("/?" + qs))\">\(L.t("Toàn tỉnh", "Province"))</a>" : ""
+        let year = q.year.map { "<input type=\"hidden\" name=\"year\" value=\"\($0)\">" } ?? ""
         let bar = """
         <nav class="gn-bar" aria-label="GiaiNgan"><strong>GiaiNgan</strong>\(home)
-        <form method="get"><label>\(L.t("Số liệu đến ngày", "As of")) <input type="date" name="as_of" value="\(q.asOf)"></label>
-        <input type="hidden" name="lang" value="\(L.rawValue)"><button type="submit">\(L.t("Xem", "Show"))</button></form>
-        <a href="?\(queryString(q.asOf, other))">\(other == .en ? "English" : "Tiếng Việt")</a>
-        \(downloads.map { "<a href=\"\($0.1)?\(qs)\" download>\(L.t("Tải", "Download")) \(escape($0.0))</a>" }.joined(separator: " "))
+        <form method="get"><label>\(L.t("Số liệu đến ngày", "As of")) <input type="date" name="as_of" value="\(escape(q.asOf.description))"></label>
+        <input type="hidden" name="lang" value="\(escape(L.rawValue))">\(year)<button type="submit">\(L.t("Xem", "Show"))</button></form>
+        <a href="\(escape("?" + queryString(other)))">\(other.lang == .en ? "English" : "Tiếng Việt")</a>
+        \(downloads.map { "<a href=\"\(escape($0.1 + "?" + qs))\" download>\(L.t("Tải", "Download")) \(escape($0.0))</a>" }.joined(separator: " "))
         <span>\(escape(user.login))</span>
         <form method="post" action="/logout"><button type="submit">\(L.t("Đăng xuất", "Sign out"))</button></form></nav>
-        <div class="gn-links">\(links.map { "<a href=\"\($0.1)?\(qs)\">\(escape($0.0))</a>" }.joined())</div>
+        \(notice ?? "")<div class="gn-links">\(links.map { "<a href=\"\(escape($0.1 + "?" + qs))\">\(escape($0.0))</a>" }.joined())</div>
         <style>\(style)</style>
         """
         guard let bodyStart = page.range(of: "<body"), let close = page[bodyStart.upperBound...].firstIndex(of: ">") else {

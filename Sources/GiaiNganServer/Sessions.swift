@@ -52,44 +52,85 @@ actor SessionStore {
     }
 }
 
-/// Slows down password guessing: after `maxFailures` failed logins for one login name (or
-/// `maxFailuresPerAddress` from one address) within `windowSeconds`, further attempts are refused
-/// until the window has passed, whatever the password.
+/// Slows down password guessing without letting anyone lock out another person.
+///
+/// Failures are counted per pair of login and client address: after `maxFailures` failed
+/// sign-ins for one login from one address within `windowSeconds`, that pair is refused (429)
+/// until the window has passed, right password or not. The same login from any other address —
+/// the real user at their desk — is not affected, and neither is any other login from the
+/// attacker's address, so failing on purpose cannot lock anyone else out. (Behind a reverse proxy
+/// the client address comes from the proxy's header, `Portal`'s `trustedProxies`; otherwise every
+/// user would share the proxy's address.)
+///
+/// An attempt is reserved before its password is checked (`begin`), and the reservation counts
+/// against the limit until it ends (`end`), so parallel attempts cannot slip past it: at most
+/// `maxFailures` wrong passwords per pair and window, however many arrive at once.
 actor LoginThrottle {
-    struct Record { var failures: Int; var since: Date }
-    private var byLogin: [String: Record] = [:]
-    private var byAddress: [String: Record] = [:]
+    struct Key: Hashable { var login: String; var address: String }
+    struct Record { var failures = 0; var inFlight = 0; var since: Date }
+    enum Decision: Equatable { case allowed, refused(retryAfter: Int) }
+
+    private var records: [Key: Record] = [:]
     let maxFailures: Int
-    let maxFailuresPerAddress: Int
     let windowSeconds: TimeInterval
+    /// Pairs kept at most: an attacker trying made-up logins cannot grow the table without bound.
+    let capacity: Int
 
-    init(maxFailures: Int = 5, maxFailuresPerAddress: Int = 20, windowSeconds: TimeInterval = 15 * 60) {
+    init(maxFailures: Int = 5, windowSeconds: TimeInterval = 15 * 60, capacity: Int = 100_000) {
         self.maxFailures = maxFailures
-        self.maxFailuresPerAddress = maxFailuresPerAddress
         self.windowSeconds = windowSeconds
+        self.capacity = capacity
     }
 
-    /// Seconds to wait before trying again, or nil when an attempt is allowed.
-    func retryAfter(login: String, address: String) -> Int? {
-        let now = Date()
-        for (record, limit) in [(byLogin[login], maxFailures), (byAddress[address], maxFailuresPerAddress)] {
-            if let r = record, r.failures >= limit {
-                let left = windowSeconds - now.timeIntervalSince(r.since)
-                if left > 0 { return Int(left.rounded(.up)) }
-            }
+    static func key(_ login: String, _ address: String) -> Key { Key(login: String(login.prefix(128)), address: address) }
+
+    /// Reserves an attempt for `login` from `address`, or says how many seconds remain before
+    /// one is allowed. Every `.allowed` must be followed by one `end`.
+    func begin(login: String, address: String, now: Date = Date()) -> Decision {
+        let key = Self.key(login, address)
+        var r = records[key] ?? Record(since: now)
+        if now.timeIntervalSince(r.since) > windowSeconds { r = Record(inFlight: r.inFlight, since: now) }
+        if r.failures + r.inFlight >= maxFailures {
+            // Attempts still in flight end soon; a full window of failures waits for the window.
+            let left = r.failures >= maxFailures ? windowSeconds - now.timeIntervalSince(r.since) : 1
+            records[key] = r
+            return .refused(retryAfter: max(1, Int(left.rounded(.up))))
         }
-        return nil
+        r.inFlight += 1
+        records[key] = r
+        if records.count > capacity { prune(now: now) }
+        return .allowed
     }
 
-    func recordFailure(login: String, address: String) {
-        let now = Date()
-        func bump(_ r: Record?) -> Record {
-            guard let r, now.timeIntervalSince(r.since) <= windowSeconds else { return Record(failures: 1, since: now) }
-            return Record(failures: r.failures + 1, since: r.since)
+    /// Ends a reserved attempt: a failure counts against the pair, a success clears it, and an
+    /// attempt that never checked a password (the server was busy) counts for nothing.
+    func end(login: String, address: String, outcome: Outcome, now: Date = Date()) {
+        let key = Self.key(login, address)
+        guard var r = records[key] else { return }
+        r.inFlight = max(0, r.inFlight - 1)
+        switch outcome {
+        case .failed:
+            if now.timeIntervalSince(r.since) > windowSeconds { r = Record(inFlight: r.inFlight, since: now) }
+            r.failures += 1
+            records[key] = r
+        case .succeeded:
+            records[key] = r.inFlight == 0 ? nil : Record(inFlight: r.inFlight, since: now)
+        case .notChecked:
+            records[key] = r.failures == 0 && r.inFlight == 0 ? nil : r
         }
-        byLogin[login] = bump(byLogin[login])
-        byAddress[address] = bump(byAddress[address])
     }
 
-    func recordSuccess(login: String) { byLogin[login] = nil }
+    enum Outcome { case failed, succeeded, notChecked }
+
+    /// Pairs held now (for tests of the bound).
+    var count: Int { records.count }
+
+    private func prune(now: Date) {
+        records = records.filter { $0.value.inFlight > 0 || now.timeIntervalSince($0.value.since) <= windowSeconds }
+        if records.count > capacity {
+            // Still full of live pairs: forget the oldest half rather than grow.
+            let sorted = records.sorted { $0.value.since < $1.value.since }
+            for (key, _) in sorted.prefix(records.count / 2) where records[key]?.inFlight == 0 { records[key] = nil }
+        }
+    }
 }

@@ -13,9 +13,15 @@ final class ViewCache: @unchecked Sendable {
     final class Entry: @unchecked Sendable {
         let province: Evaluation
         let snapshots: [ProjectSnapshot]
+        /// The same day of the previous plan year, for every view made from this entry.
+        let baselines: Baselines
         var investorViews: [InvestorID: Evaluation] = [:]
         var pages: [String: ByteBuffer] = [:]
-        init(province: Evaluation, snapshots: [ProjectSnapshot]) { self.province = province; self.snapshots = snapshots }
+        init(province: Evaluation, snapshots: [ProjectSnapshot], baselines: Baselines = Baselines()) {
+            self.province = province
+            self.snapshots = snapshots
+            self.baselines = baselines
+        }
     }
 
     private let lock = NSLock()

@@ -207,7 +207,7 @@ final class EvaluationBoundaryTests: XCTestCase {
         XCTAssertEqual(try w.evaluate(asOf: "2024-02-15").annualGoal.status, .met)
     }
 
-    func test_investorsRankedByShortfallAndComparedToAverage() throws {
+    func test_investorsRankedByRateByDefault_byShortfallOnRequest_andComparedToAverage() throws {
         var w = World()
         w.project("A", investor: "Fast", plan: 100)
         w.pay("A", 50, on: "2023-03-01")
@@ -215,7 +215,16 @@ final class EvaluationBoundaryTests: XCTestCase {
         w.pay("B", 10, on: "2023-03-01")
         w.project("C", investor: "Zero", plan: 100)
         let e = try w.evaluate(asOf: "2023-03-10")
-        XCTAssertEqual(e.investors.map(\.investor.name), ["Slow", "Zero", "Fast"])
+        // As DPI reports rank them: highest rate first (issue 13, item 7).
+        XCTAssertEqual(e.investors.map(\.investor.name), ["Fast", "Slow", "Zero"])
+        XCTAssertEqual(e.ranking.above, 1)
+        XCTAssertEqual(e.ranking.below, 2)
+        XCTAssertEqual(e.ranking.atZero, [InvestorID("Zero")])
+        XCTAssertEqual(e.investor("Slow")?.standing, .below)
+        var byShortfall = EvaluationRequest(planYear: 2023, asOf: CivilDate(year: 2023, month: 3, day: 10)!, rules: .caMau2023)
+        byShortfall.rankBy = .shortfall
+        let s = try Evaluator.evaluate(request: byShortfall, snapshots: try w.snapshots(byShortfall))
+        XCTAssertEqual(s.investors.map(\.investor.name), ["Slow", "Zero", "Fast"])
         XCTAssertEqual(e.investor("Fast")?.aboveProvinceAverage, true)
         XCTAssertEqual(e.investor("Slow")?.aboveProvinceAverage, false)
         XCTAssertTrue(e.warnings.contains { $0.code == .zeroDisbursement && $0.subject == .investor(InvestorID("Zero")) })

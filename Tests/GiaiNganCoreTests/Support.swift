@@ -31,6 +31,10 @@ struct World {
         nextTxn += 1
     }
 
+    func snapshots(_ request: EvaluationRequest) throws -> [ProjectSnapshot] {
+        try SnapshotBuilder.snapshots(request: request, projects: projects, planLines: lines, entries: entries)
+    }
+
     func evaluate(asOf: String, year: Int = 2023, rules: RuleSet = .caMau2023,
                   profile: SeasonalProfile = .national) throws -> Evaluation {
         let request = EvaluationRequest(planYear: year, asOf: d(asOf), rules: rules)

@@ -118,7 +118,7 @@ final class BadInputCorpusTests: XCTestCase {
             "required-cell-empty.csv:3: column \"txn_id\" (1): value \"\": expected a value; txn_id is required"]),
         Case(file: "every-bad-value-in-one-row.csv", messages: [
             "every-bad-value-in-one-row.csv:2: column \"txn_id\" (1): value \"\": expected a value; txn_id is required",
-            "every-bad-value-in-one-row.csv:2: column \"tranche\" (4): value \"later\": expected a tranche: current or carried_over (or trong năm, kéo dài)",
+            "every-bad-value-in-one-row.csv:2: column \"tranche\" (4): value \"later\": expected a tranche: current, carried_over or advance_plan (or trong năm, kéo dài, ứng trước)",
             "every-bad-value-in-one-row.csv:2: column \"date\" (6): value \"31/02/2023\": expected a date that exists; 31/02/2023 is not a date: February 2023 has 28 days",
             "every-bad-value-in-one-row.csv:2: column \"type\" (7): value \"gift\": expected an entry type: advance, payment, advance_recovery or refund (or tạm ứng, thanh toán, thu hồi tạm ứng, nộp trả)",
             "every-bad-value-in-one-row.csv:2: column \"amount_vnd\" (8): value \"12.34.567\": \(amountExpected); after the first group, every group has exactly 3 digits; group 2 has 2"]),
