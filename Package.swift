@@ -22,16 +22,18 @@ let package = Package(
         // handlers (GiaiNganServer/ConnectionGuard.swift) use their channel and HTTP-part types.
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-extras", exact: "1.35.2"),
+        // SHA-256 of imported files. 4.5.2 is what the portal's dependencies (hummingbird-auth
+        // 1.0.0..<6.0.0, swift-certificates 3.12.3..<6.0.0, swift-nio-extras 3.0.0..<6.0.0) already
+        // resolve swift-crypto to: pinning it there changes no version in the graph.
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
     ],
     targets: [
         .target(name: "GiaiNganCore"),
         .target(name: "GiaiNganImport", dependencies: ["GiaiNganCore"]),
         .target(name: "GiaiNganRules", dependencies: ["GiaiNganCore", .product(name: "TOMLKit", package: "TOMLKit")]),
-        // SHA-256 block compression with the processor's SHA instructions (x86-64 SHA-NI), in C
-        // because Swift has no access to them; GiaiNganStore falls back to its own Swift code.
-        .target(name: "GiaiNganSHA256Accel"),
         .target(name: "GiaiNganStore", dependencies: [
-            "GiaiNganCore", "GiaiNganImport", "GiaiNganSHA256Accel",
+            "GiaiNganCore", "GiaiNganImport",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),

@@ -288,7 +288,7 @@ public struct WeeklyRun {
                 continue
             }
             if name.hasSuffix(".errors.txt") { continue }
-            if try store.isImported(sha256: try SHA256.hexDigest(ofFile: path)) {
+            if try store.isImported(sha256: try FileDigest.sha256Hex(ofFile: path)) {
                 outcomes.append(FileOutcome(file: name, kind: nil, status: "already_imported", detail: "same SHA-256 as an earlier import"))
                 continue
             }

@@ -72,7 +72,7 @@ extension Store {
         var hashed: [(String, String)] = []
         for path in paths {
             do {
-                hashed.append((path, try SHA256.hexDigest(ofFile: path)))
+                hashed.append((path, try FileDigest.sha256Hex(ofFile: path)))
             } catch {
                 throw ImportRefused(issues: [ImportIssue(file: path, line: nil, column: nil, columnNumber: nil, value: nil,
                                                          expected: "a readable file (\(error))")], totalIssues: 1)

@@ -206,7 +206,7 @@ final class ImportRoundTripTests: XCTestCase {
         XCTAssertEqual(h.count, 5)
         XCTAssertEqual(h.last?.fileName, "projects.csv")
         XCTAssertEqual(h.first?.sha256.count, 64)
-        XCTAssertEqual(h.first?.sha256, try SHA256.hexDigest(ofFile: Fixtures.ledgers[2]))
+        XCTAssertEqual(h.first?.sha256, try FileDigest.sha256Hex(ofFile: Fixtures.ledgers[2]))
     }
 }
 
