@@ -13,10 +13,24 @@ import GiaiNganCore
 /// outstanding_advance_vnd, rate_percent, carried_over_plan_vnd, carried_over_disbursed_vnd`,
 /// then for each checkpoint of the rules `<name>_threshold_percent, <name>_status,
 /// <name>_disbursed_vnd` (the last filled only for checkpoints already passed, with the figure
-/// on the checkpoint's own date), then `next_checkpoint, shortfall_vnd, risk, reason`.
+/// on the checkpoint's own date), then `next_checkpoint, shortfall_vnd, risk, reason`, then (added
+/// for issue 13, at the end so that scripts reading columns by position keep working)
+/// `remaining_vnd, key_project, rate_last_year, points_change_last_year,
+/// disbursed_change_since_last, points_change_since_last, advance_plan_plan_vnd,
+/// advance_plan_disbursed_vnd`.
+///
 /// `shortfall_vnd` is what is still needed toward the next checkpoint or, with none ahead, the
-/// shortfall left at the last one. The carried-over columns hold the tranches the rules do not
-/// count (carried-over capital under the built-in rules), so they are 0 where the rules count it.
+/// shortfall left at the last one; `remaining_vnd` is plan − disbursed. The carried-over and
+/// advance-plan columns hold that tranche when the rules report it apart, 0 where they count it
+/// (as JSON's `carried_over` and `advance_plan`). `key_project` is `true` or `false`.
+/// `rate_last_year` is the project's rate on the same day of the previous plan year (two
+/// decimals, rounded down); the points columns are the change in percentage points between the
+/// two rates as shown (`17.51`, `-0.05`), and `disbursed_change_since_last` the VND disbursed
+/// since the last report (or `--since`). They are empty without that comparison, or for a
+/// project that had no figures then.
+///
+/// The CSV is for scripts and spreadsheets: the rules' display conventions (unit, rounding)
+/// never apply to it; amounts stay whole VND as the column names say.
 public enum CSVReport {
     /// The CSV text, BOM included, for every project of `evaluation`.
     ///
@@ -38,13 +52,16 @@ public enum CSVReport {
     /// The records of `projects`.
     static func rows(_ e: Evaluation, _ projects: ArraySlice<ProjectResult>, lang: Language) -> String {
         var out = ""
+        let counted = e.rules.countedTranches
         for p in projects {
             let r = p.result
+            let carriedOver = counted.contains(.carriedOver) ? .zero : r.tranche(.carriedOver)
+            let advancePlan = counted.contains(.advancePlan) ? .zero : r.tranche(.advancePlan)
             var row = [p.project.code, p.project.name, p.project.investor.name, p.project.district ?? "",
                        p.projectClass?.rawValue ?? "",
                        String(r.position.planVND), String(r.position.disbursedVND),
                        String(r.position.outstandingAdvanceVND), r.rate?.percentText() ?? "",
-                       String(r.uncounted.planVND), String(r.uncounted.disbursedVND)]
+                       String(carriedOver.planVND), String(carriedOver.disbursedVND)]
             for cp in e.rules.checkpoints {
                 let result = r.checkpoints.first { $0.checkpoint.name == cp.name }
                 row += [result?.threshold.percentText() ?? "", result?.status.rawValue ?? "",
@@ -53,17 +70,28 @@ public enum CSVReport {
             let risk = r.risk
             row += [risk?.checkpointName ?? "", String(r.shortfallVND), risk?.status.rawValue ?? "",
                     risk.map { Messages.reason($0, lang) } ?? ""]
+            let lastYear = e.lastYear?.projects[p.project.code]
+            let since = e.sinceLast?.projects[p.project.code]
+            row += [String(r.remainingVND), p.project.isKeyProject ? "true" : "false",
+                    lastYear.map { $0.rate?.percentText() ?? "" } ?? "",
+                    lastYear.flatMap { Change(now: r.position, then: $0).pointsHundredths }.map(JSONReport.pointsText) ?? "",
+                    since.map { String(Change(now: r.position, then: $0).disbursedVND) } ?? "",
+                    since.flatMap { Change(now: r.position, then: $0).pointsHundredths }.map(JSONReport.pointsText) ?? "",
+                    String(advancePlan.planVND), String(advancePlan.disbursedVND)]
             out += record(row)
         }
         return out
     }
 
-    /// The header row for `rules`: fixed columns around three per checkpoint.
+    /// The header row for `rules`: fixed columns around three per checkpoint, the columns added
+    /// since at the end.
     public static func header(_ rules: RuleSet) -> [String] {
         ["project_code", "project_name", "investor", "district", "class", "plan_vnd", "disbursed_vnd",
          "outstanding_advance_vnd", "rate_percent", "carried_over_plan_vnd", "carried_over_disbursed_vnd"]
             + rules.checkpoints.flatMap { ["\($0.name)_threshold_percent", "\($0.name)_status", "\($0.name)_disbursed_vnd"] }
             + ["next_checkpoint", "shortfall_vnd", "risk", "reason"]
+            + ["remaining_vnd", "key_project", "rate_last_year", "points_change_last_year",
+               "disbursed_change_since_last", "points_change_since_last", "advance_plan_plan_vnd", "advance_plan_disbursed_vnd"]
     }
 
     /// Defuses a cell that a spreadsheet would run as a formula by prefixing a single quote.

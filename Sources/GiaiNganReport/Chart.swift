@@ -117,7 +117,7 @@ enum SVGChart {
                 + " stroke-width=\"\(spec.compact ? "2" : "2.5")\" stroke-linejoin=\"round\"/>"
             let lastY = y(Double(r.position.disbursedVND) / Double(plan) * 100)
             svg += "<circle cx=\"\(n(asOfX))\" cy=\"\(n(lastY))\" r=\"\(spec.compact ? "3" : "4")\" fill=\"\(lineColour)\"/>"
-            let rate = Format.percent(r.rate, lang)
+            let rate = Display(rules: e.rules, lang: lang).percent(r.rate)
             let below = lastY + g.font + 4
             svg += place([Label(x: asOfX + 6, y: lastY - 6, anchorEnd: false, text: rate),
                           Label(x: asOfX + 6, y: below, anchorEnd: false, text: rate),
@@ -184,8 +184,9 @@ enum SVGChart {
         let marks = r.checkpoints.map {
             "\($0.checkpoint.name) \(Format.threshold($0.threshold, lang)) \(Words.status($0.status, lang))"
         }.joined(separator: ", ")
-        return lang.t("Lũy kế giải ngân đến \(Format.date(e.asOf, lang)): \(Format.percent(r.rate, lang)) kế hoạch. Các mốc: \(marks).",
-                      "Cumulative disbursement to \(Format.date(e.asOf, lang)): \(Format.percent(r.rate, lang)) of plan. Checkpoints: \(marks).")
+        let rate = Display(rules: e.rules, lang: lang).percent(r.rate)
+        return lang.t("Lũy kế giải ngân đến \(Format.date(e.asOf, lang)): \(rate) kế hoạch. Các mốc: \(marks).",
+                      "Cumulative disbursement to \(Format.date(e.asOf, lang)): \(rate) of plan. Checkpoints: \(marks).")
     }
 
     static func markerColour(_ s: CheckpointStatus) -> String {

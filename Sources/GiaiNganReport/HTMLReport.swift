@@ -21,7 +21,8 @@ public enum HTMLReport {
     ///   nil lists everything (reports written to files). The portal's dashboard sets one so that a
     ///   national-scale province stays a page, not tens of megabytes.
     public static func render(_ e: Evaluation, lang: Language, scope: ReportScope, limit: Int? = nil) -> String {
-        let document = ReportContent(e, lang: lang, scope: scope, limit: limit).document()
+        let content = ReportContent(e, lang: lang, scope: scope, limit: limit)
+        let document = content.document()
         var chartCount = 0
         func chart(_ spec: ChartSpec) -> String {
             defer { chartCount += 1 }
@@ -53,7 +54,7 @@ public enum HTMLReport {
                     out += "<h3>\(escape(title))</h3>\n<div class=\"charts\">\n"
                     for spec in specs {
                         out += "<figure>\n\(chart(spec))\n<figcaption>\(escape(spec.title)): "
-                            + "\(escape(Format.percent(spec.result.rate, lang)))</figcaption>\n</figure>\n"
+                            + "\(escape(content.display.percent(spec.result.rate)))</figcaption>\n</figure>\n"
                     }
                     out += "</div>\n<p class=\"small\">\(legend(lang))</p>\n"
                 }

@@ -200,6 +200,49 @@ public enum Words {
         }
     }
 
+    /// A fund source code as reports show it: the code itself, or "chưa xác định nguồn vốn" /
+    /// "fund source not given" for the lines that named none.
+    public static func fundSource(_ code: String, _ lang: Language) -> String {
+        code == FundSource.unspecified ? lang.t("chưa xác định nguồn vốn", "fund source not given") : code
+    }
+
+    public static func tranche(_ t: Tranche, _ lang: Language) -> String {
+        switch t {
+        case .current: return lang.t("vốn trong năm", "current-year capital")
+        case .carriedOver: return lang.t("vốn kéo dài", "carried-over capital")
+        case .advancePlan: return lang.t("vốn ứng trước", "advance-plan capital")
+        }
+    }
+
+    /// How investors are ranked, as a ranking's heading says it.
+    public static func rankOrder(_ order: RankOrder, _ lang: Language) -> String {
+        switch order {
+        case .rate: return lang.t("xếp theo tỷ lệ giải ngân, cao nhất trước", "ranked by rate, highest first")
+        case .shortfall: return lang.t("xếp theo số còn thiếu tới mốc kế tiếp", "ranked by shortfall to the next checkpoint")
+        }
+    }
+
+    /// A standing against the provincial average in a table cell: "trên" / "above".
+    public static func standing(_ s: AverageStanding?, _ lang: Language) -> String {
+        switch s {
+        case .above: return lang.t("trên", "above")
+        case .equal: return lang.t("bằng", "equal")
+        case .below: return lang.t("dưới", "below")
+        case nil: return "—"
+        }
+    }
+
+    /// What a comparison is with, for a heading or a sentence: "cùng kỳ năm trước (15/05/2022)",
+    /// "kỳ báo cáo trước (08/05/2023)", "ngày 01/05/2023".
+    public static func comparison(_ c: Comparison, _ lang: Language) -> String {
+        let date = Format.date(c.asOf, lang)
+        switch c.kind {
+        case .sameDayLastYear: return lang.t("cùng kỳ năm trước (\(date))", "same day last year (\(date))")
+        case .previousReport: return lang.t("kỳ báo cáo trước (\(date))", "the last report (\(date))")
+        case .since: return lang.t("ngày \(date)", "\(date)")
+        }
+    }
+
     public static func subject(_ s: Subject, _ lang: Language, names: [String: String] = [:]) -> String {
         switch s {
         case .province: return lang.t("Toàn tỉnh", "Province")

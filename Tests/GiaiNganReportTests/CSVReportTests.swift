@@ -9,6 +9,8 @@ final class CSVReportTests: XCTestCase {
         "Q1_threshold_percent", "Q1_status", "Q1_disbursed_vnd", "Q2_threshold_percent", "Q2_status", "Q2_disbursed_vnd",
         "Q3_threshold_percent", "Q3_status", "Q3_disbursed_vnd", "Q4_threshold_percent", "Q4_status", "Q4_disbursed_vnd",
         "next_checkpoint", "shortfall_vnd", "risk", "reason",
+        "remaining_vnd", "key_project", "rate_last_year", "points_change_last_year", "disbursed_change_since_last",
+        "points_change_since_last", "advance_plan_plan_vnd", "advance_plan_disbursed_vnd",
     ]
 
     func csv(_ lang: Language = .en) throws -> (Evaluation, String) {
@@ -135,6 +137,64 @@ final class CSVReportTests: XCTestCase {
         XCTAssertEqual(CSVReport.field("say \"hi\""), "\"say \"\"hi\"\"\"")
         XCTAssertEqual(CSVReport.field("a\r\nb"), "\"a\r\nb\"")
         XCTAssertEqual(CSVReport.field("=a,b"), "\"'=a,b\"", "neutralized, then quoted")
+    }
+
+    func test_csvHoldsEachTrancheApartInItsOwnColumns() throws {
+        let e = try Sample.richWorld().evaluate(asOf: Sample.asOf)
+        let records = parseCSV(String(CSVReport.render(e, lang: .en).unicodeScalars.dropFirst()))
+        let header = records[0]
+        let rows = Dictionary(uniqueKeysWithValues: records.dropFirst().map { ($0[0], Dictionary(uniqueKeysWithValues: zip(header, $0))) })
+        XCTAssertEqual(rows["001"]?["carried_over_plan_vnd"], "300000000")
+        XCTAssertEqual(rows["001"]?["carried_over_disbursed_vnd"], "50000000")
+        XCTAssertEqual(rows["001"]?["advance_plan_plan_vnd"], "0")
+        XCTAssertEqual(rows["004"]?["carried_over_plan_vnd"], "0", "advance-plan capital is not carried over")
+        XCTAssertEqual(rows["004"]?["advance_plan_plan_vnd"], "100000000")
+        XCTAssertEqual(rows["004"]?["advance_plan_disbursed_vnd"], "20000000")
+    }
+
+    func test_csvGivesEachProjectsRateLastYearAndTheChanges() throws {
+        let e = try Sample.compared(try Sample.world().evaluate(asOf: Sample.asOf))
+        let records = parseCSV(String(CSVReport.render(e, lang: .en).unicodeScalars.dropFirst()))
+        let header = records[0]
+        let rows = Dictionary(uniqueKeysWithValues: records.dropFirst().map { ($0[0], Dictionary(uniqueKeysWithValues: zip(header, $0))) })
+        // 001: 500 of 1,000 now; 300 of 2,000 last year; 400 on 30/04.
+        XCTAssertEqual(rows["001"]?["rate_last_year"], "15.00")
+        XCTAssertEqual(rows["001"]?["points_change_last_year"], "35.00")
+        XCTAssertEqual(rows["001"]?["disbursed_change_since_last"], "100000000")
+        XCTAssertEqual(rows["001"]?["points_change_since_last"], "10.00")
+        XCTAssertEqual(rows["004"]?["points_change_last_year"], "50.00")
+        XCTAssertEqual(rows["003"]?["rate_last_year"], "", "no figures last year")
+        XCTAssertEqual(rows["003"]?["points_change_last_year"], "")
+        XCTAssertEqual(rows["003"]?["disbursed_change_since_last"], "0")
+        let plain = parseCSV(String(CSVReport.render(try Sample.world().evaluate(asOf: Sample.asOf), lang: .en).unicodeScalars.dropFirst()))
+        let index = try XCTUnwrap(plain[0].firstIndex(of: "rate_last_year"))
+        XCTAssertTrue(plain.dropFirst().allSatisfy { $0[index...index + 3].allSatisfy(\.isEmpty) }, "empty without comparisons")
+    }
+
+    func test_csvMarksKeyProjects() throws {
+        let records = parseCSV(String(CSVReport.render(try Sample.world().evaluate(asOf: Sample.asOf), lang: .en).unicodeScalars.dropFirst()))
+        let index = try XCTUnwrap(records[0].firstIndex(of: "key_project"))
+        XCTAssertEqual(Dictionary(uniqueKeysWithValues: records.dropFirst().map { ($0[0], $0[index]) }),
+                       ["001": "false", "002": "true", "003": "false", "004": "false"])
+    }
+
+    func test_csvGivesEachProjectsRemainingPlan() throws {
+        let e = try Sample.world().evaluate(asOf: Sample.asOf)
+        let csv = parseCSV(String(CSVReport.render(e, lang: .en).unicodeScalars.dropFirst()))
+        let index = try XCTUnwrap(csv[0].firstIndex(of: "remaining_vnd"))
+        XCTAssertEqual(csv.first { $0[0] == "001" }?[index], "500000000")
+        XCTAssertEqual(csv.first { $0[0] == "002" }?[index], "1900000000")
+    }
+
+    /// The rules' display conventions are for people: the CSV keeps whole VND and rates with
+    /// two decimals rounded down, for the scripts that read it.
+    func test_displayConventionsNeverChangeTheCSV() throws {
+        var w = Sample.world()
+        let plain = CSVReport.render(try w.evaluate(asOf: Sample.asOf), lang: .vi)
+        var rules = RuleSet.caMau2023
+        rules.display = DisplayConventions(rateDecimals: 1, rounding: .halfUp, amountUnit: .billion, amountDecimals: 3)
+        w.rules = rules
+        XCTAssertEqual(CSVReport.render(try w.evaluate(asOf: Sample.asOf), lang: .vi), plain)
     }
 
     func test_theTestSplitterHandlesQuotesAndEmbeddedBreaks() {
