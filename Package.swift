@@ -18,10 +18,13 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", exact: "2.5.0"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         .target(name: "GiaiNganCore"),
-        .target(name: "GiaiNganImport", dependencies: ["GiaiNganCore"]),
+        .target(name: "GiaiNganImport", dependencies: [
+            "GiaiNganCore", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         .target(name: "GiaiNganRules", dependencies: ["GiaiNganCore", .product(name: "TOMLKit", package: "TOMLKit")]),
         // SHA-256 block compression with the processor's SHA instructions (x86-64 SHA-NI), in C
         // because Swift has no access to them; GiaiNganStore falls back to its own Swift code.
