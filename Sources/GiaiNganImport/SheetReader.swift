@@ -54,7 +54,10 @@ final class SheetReader: RowSource {
     func nextRecord() throws(ImportIssue) -> Bool {
         if again {
             again = false
-            return !finished
+            if finished { return false }
+            // The table's width may have been set since the row was first read.
+            try layOut(block.rows[rowIndex])
+            return true
         }
         rowIndex += 1
         if rowIndex >= block.rows.count {
@@ -67,7 +70,12 @@ final class SheetReader: RowSource {
             block = next
             rowIndex = 0
         }
-        let row = block.rows[rowIndex]
+        try layOut(block.rows[rowIndex])
+        return true
+    }
+
+    /// Makes `row` the current record: its cells by column, padded to the table's width.
+    private func layOut(_ row: SheetRowBlock.Row) throws(ImportIssue) {
         let lastColumn = row.cellCount > 0 ? block.cells[row.firstCell + row.cellCount - 1].column : -1
         let fields = max(width, lastColumn + 1)
         guard fields <= maxFields else {
@@ -87,7 +95,6 @@ final class SheetReader: RowSource {
             numeric[cell.column] = cell.isNumeric
         }
         line = row.line
-        return true
     }
 
     func unreadRecord() { again = true }

@@ -11,8 +11,8 @@ import GiaiNganCore
 /// cannot be exact in a spreadsheet and is written with an `E` so that no amount accepts it.
 enum SpreadsheetNumber {
     static let significantDigits = 15
-    /// Day 0 of each date system (the 1900 system's after its 29 February).
-    static let epoch1900 = CivilDate(year: 1899, month: 12, day: 30)
+    /// Day 1 of the 1900 system and day 0 of the 1904 system.
+    static let firstDay1900 = CivilDate(year: 1900, month: 1, day: 1)
     static let epoch1904 = CivilDate(year: 1904, month: 1, day: 1)
 
     /// The canonical decimal text of `raw`, appended to `out`; `false` when `raw` is not a number.
@@ -135,8 +135,8 @@ enum SpreadsheetNumber {
         }
         if system1904 { return epoch1904?.adding(days: day).checkedYear }
         if day < 1 || day == 60 { return nil }
-        // Before the day that never was, day 1 is 1 January 1900; after it, one day less.
-        return (day < 60 ? epoch1900.map { $0.adding(days: 1) } : epoch1900)?.adding(days: day).checkedYear
+        // Day 1 is 1 January 1900; after the day that never was (60), every day counts one less.
+        return firstDay1900?.adding(days: day < 60 ? day - 1 : day - 2).checkedYear
     }
 }
 

@@ -219,6 +219,25 @@ public final class TableReader {
         }
     }
 
+    /// The worksheet read, for a workbook; `nil` for a CSV file.
+    public var sheetName: String? {
+        if case .sheet(let sheet) = source { return sheet.sheetName }
+        return nil
+    }
+
+    /// `issue` placed in the worksheet (its sheet, and the cell of `column` on its line), for a
+    /// problem the importer finds with a row; a CSV file's issue as it is.
+    public func placed(_ issue: ImportIssue, column canonicalName: String) -> ImportIssue {
+        guard let sheet = sheetName else { return issue }
+        var placed = issue
+        placed.sheet = sheet
+        if let line = issue.line, let field = Field.allCases.first(where: { $0.name == canonicalName }),
+           header.columnOf[field.rawValue] >= 0 {
+            placed.cell = ColumnLetters.of(header.columnOf[field.rawValue]) + String(line)
+        }
+        return placed
+    }
+
     /// How many of the kind's columns the header names (to tell which kind a file is).
     var knownColumns: Int { Set(header.columnOf.filter { $0 >= 0 }).count }
     /// The line of the header row.

@@ -163,8 +163,10 @@ extension Store {
         let session = try ImportSession(db: db, importID: importID, today: today)
         var summary = FileImportSummary(file: path, sha256: sha, kind: kind, status: .imported)
         var unknown: [String: (line: Int, count: Int)] = [:]
+        let outerNote = note
 
         func record(_ outcome: ImportSession.Outcome, line: Int, key: String, column: String, code: String) {
+            func note(_ issue: ImportIssue) { outerNote(reader.placed(issue, column: column)) }
             switch outcome {
             case .added: summary.added += 1
             case .present: summary.present += 1
@@ -222,6 +224,7 @@ extension Store {
         reader.endOfFileIssues().forEach(note)
         for (code, u) in unknown.sorted(by: { $0.value.line < $1.value.line }) {
             let rows = u.count == 1 ? "1 row uses" : "\(u.count) rows use"
+            func note(_ issue: ImportIssue) { outerNote(reader.placed(issue, column: "project_code")) }
             if let padded = session.registryCode(matchingAfterLeadingZeros: code) {
                 note(ImportIssue(file: path, line: u.line, column: "project_code", columnNumber: nil, value: code,
                                  expected: "a project in the registry (\(rows) this code); \(code) looks like \(padded) in the "
