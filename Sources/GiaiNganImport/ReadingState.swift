@@ -153,11 +153,13 @@ final class ReadingState {
         let readings = decoder.amounts.readings(first.text)
         func shown(_ value: VND?) -> String { value.map { "\(Format.millions($0)) million VND (\(Format.grouped($0)) đồng)" } ?? "not an amount" }
         let others = ambiguousAmounts - 1
+        let vietnamese = first.text.contains(",") ? "\",\" marks decimals" : "\".\" groups thousands"
+        let english = first.text.contains(",") ? "\",\" groups thousands" : "\".\" marks decimals"
         return [ImportIssue(file: path, line: first.line, column: columnNames.indices.contains(first.column) ? columnNames[first.column] : nil,
                             columnNumber: first.column + 1, value: first.text,
                             expected: "amounts whose decimal separator the file shows; \"\(first.text)\" reads as "
-                                + "\(shown(readings.comma)) if \",\" marks decimals (Vietnamese), or as \(shown(readings.dot)) if "
-                                + "\",\" groups thousands and \".\" marks decimals (English), and no amount in the file decides"
+                                + "\(shown(readings.comma)) if \(vietnamese) (Vietnamese), or as \(shown(readings.dot)) if "
+                                + "\(english) (English), and no amount in the file decides"
                                 + (others > 0 ? " (\(others) more read both ways)" : "")
                                 + ": pass --decimal-separator , or --decimal-separator .")]
     }

@@ -152,9 +152,12 @@ enum NumberFormatKind {
     /// the East Asian ones (18–21 and 45–47 show a time only).
     static let builtInDates: Set<Int> = Set([14, 15, 16, 17, 22] + Array(27...36) + Array(50...58))
 
-    /// Whether the format code shows a date: it holds a day, month-with-day or year part outside
+    /// Whether the format code shows a date: it holds a day, month or year part outside
     /// quoted text, escaped characters and `[…]` sections (colours, locales such as `[$-42A]`).
     static func isDate(code: String) -> Bool {
+        // "General" (which LibreOffice writes as a custom format) and scientific "0.00E+00" hold
+        // letters that are no date parts.
+        if code.lowercased().hasPrefix("general") { return false }
         var inQuote = false, inBracket = false, escaped = false
         var sawDay = false, sawYear = false, sawMonth = false, sawTime = false
         for ch in code.lowercased() {
@@ -166,7 +169,7 @@ enum NumberFormatKind {
             case "\"": inQuote = true
             case "[": inBracket = true
             case "d": sawDay = true
-            case "y", "e": sawYear = true
+            case "y": sawYear = true
             case "m": sawMonth = true
             case "h", "s": sawTime = true
             default: break
