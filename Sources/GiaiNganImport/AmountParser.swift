@@ -68,7 +68,8 @@ public struct AmountParser: Sendable {
     /// is refused).
     func read(bytes raw: UnsafeBufferPointer<UInt8>, separator: DecimalSeparator?) throws(ValueError) -> (value: VND, evidence: Evidence) {
         let bytes = Trim.whiteSpace(raw)
-        if let last = bytes.last, !(last >= AmountParser.zero && last <= AmountParser.nine) || bytes[0] == UInt8(ascii: "(") {
+        if let last = bytes.last, !(last >= AmountParser.zero && last <= AmountParser.nine)
+            || !((bytes[0] >= AmountParser.zero && bytes[0] <= AmountParser.nine) || bytes[0] == AmountParser.minus) {
             return try readDecorated(bytes, separator: separator)
         }
         switch unit {

@@ -68,7 +68,17 @@ enum SpreadsheetNumber {
             out.append(0x30)
             return true
         }
-        // Round to 15 significant digits, half away from zero.
+        while let last = digits.last, last == 0, digits.count > 1 { digits.removeLast(); exponent10 += 1 }
+        // Round to 15 significant digits, half away from zero. Rounding away digits of the
+        // integer part would change a whole number: such a value stays visibly inexact.
+        let integerDigitsBefore = digits.count + exponent10
+        if digits.count > significantDigits && integerDigitsBefore > significantDigits {
+            if negative { out.append(UInt8(ascii: "-")) }
+            out.append(digits[0] + 0x30)
+            out.append(UInt8(ascii: "E"))
+            out.append(contentsOf: Array(String(integerDigitsBefore - 1).utf8))
+            return true
+        }
         if digits.count > significantDigits {
             let roundUp = digits[significantDigits] >= 5
             exponent10 += digits.count - significantDigits
