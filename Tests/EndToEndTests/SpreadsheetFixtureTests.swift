@@ -107,6 +107,24 @@ final class SpreadsheetFixtureTests: XCTestCase {
                       missing.stderr)
     }
 
+    func test_theWeeklyRunImportsAWorkbookFromTheInboxAndSetsAnXLSAside() throws {
+        let dir = TempDir()
+        let inbox = dir.path + "/inbox"
+        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
+        let bad = CLI.fixtures + "/bad"
+        for (from, to) in [("base/projects.csv", "1-projects.csv"), ("base/plan.csv", "2-plan.csv"),
+                           ("workbook-ledger-below-a-title.xlsx", "3-ledger.xlsx"), ("workbook-excel-97.xls", "4-ledger.xls")] {
+            try FileManager.default.copyItem(atPath: bad + "/" + from, toPath: inbox + "/" + to)
+        }
+        let r = try CLI.run(["weekly", "--db", dir.path + "/db.sqlite", "--inbox", inbox, "--out", dir.path + "/out",
+                             "--as-of", "2023-09-30"])
+        XCTAssertTrue([0, 1].contains(r.status), r.stderr)
+        XCTAssertTrue(r.stdout.contains("imported: 3-ledger.xlsx — 3-ledger.xlsx: 2 rows: 2 added, 0 already present, 0 conflicts"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("rejected: 4-ledger.xls"), r.stdout)
+        let report = try String(contentsOfFile: inbox + "/rejected/4-ledger.xls.errors.txt", encoding: .utf8)
+        XCTAssertTrue(report.contains("Excel 97–2003 workbook"), report)
+    }
+
     // MARK: - CSV files LibreOffice wrote
 
     func test_everyVietnameseCSVVariantImportsWithEveryFigureExact() throws {
