@@ -98,7 +98,8 @@ public final class TableReader {
         defaults = Field.allCases.map { profile?.defaults[$0.name] }
         openingNotes = notes
         var dateOrder = options.dateOrder ?? options.decided.dateOrder
-        if dateOrder == nil, let format = profile?.dateFormat, format != .iso { dateOrder = .dmy }
+        // A profile's date format is day first (dd/MM/yyyy, d/M/yyyy), and it takes precedence.
+        if let format = profile?.dateFormat, format != .iso { dateOrder = .dmy }
         state = ReadingState(columnNames: header.headers, dateOrder: dateOrder, dateOrderIsGiven: options.dateOrder != nil || profile?.dateFormat != nil,
                              decimal: options.decimalSeparator ?? options.decided.decimalSeparator,
                              decimalIsGiven: options.decimalSeparator != nil,
