@@ -38,8 +38,6 @@ final class ReadingState {
     private var totalNotes: [String] = []
 
     // Dates outside their plan year's window
-    private var windowYear = Int.min
-    private var windowStart = 0, windowEndCurrent = 0, windowEndCarried = 0
     private var outsideWindow = 0
     private var outsideLines: [Int] = []
 
@@ -70,7 +68,8 @@ final class ReadingState {
         case .ambiguous:
             ambiguousDates += 1
             if let range = ambiguousRange {
-                ambiguousRange = (min(range.first, read.date), max(range.last, read.date))
+                if read.date < range.first { ambiguousRange = (read.date, range.last) }
+                else if range.last < read.date { ambiguousRange = (range.first, read.date) }
             } else {
                 ambiguousRange = (read.date, read.date)
             }
@@ -207,17 +206,9 @@ final class ReadingState {
     /// longest extension the law allows).
     @inline(__always)
     func checkWindow(planYear: Int, tranche: Tranche, date: CivilDate, line: Int) {
-        if planYear != windowYear {
-            guard let start = CivilDate(year: planYear, month: 1, day: 1),
-                  let current = CivilDate(year: planYear + 1, month: 1, day: 31),
-                  let carried = CivilDate(year: planYear + 1, month: 12, day: 31) else { return }
-            windowYear = planYear
-            windowStart = start.dayNumber
-            windowEndCurrent = current.dayNumber
-            windowEndCarried = carried.dayNumber
-        }
-        let day = date.dayNumber
-        if day < windowStart || day > (tranche == .carriedOver ? windowEndCarried : windowEndCurrent) {
+        // Compared by year and month, without day arithmetic: this runs on every row.
+        let inside = date.year == planYear || (date.year == planYear + 1 && (date.month == 1 || tranche == .carriedOver))
+        if !inside {
             outsideWindow += 1
             if outsideLines.count < 10 { outsideLines.append(line) }
         }

@@ -23,15 +23,17 @@ final class SheetReader: RowSource {
     let sheetName: String?
     let fileSize: Int
     private let state: SheetStream
-    private var block = SheetRowBlock()
-    private var rowIndex = -1
-    private var again = false
-    private var finished = false
-    private var width = 0
-    /// The current row: each column's span in `block.text` (start, count; count -1 for none).
-    private var starts: [Int] = []
-    private var counts: [Int] = []
-    private var numeric: [Bool] = []
+    // As in CSVReader, the state below is only touched by this class's own methods, one at a
+    // time: Swift's run-time check of each access is not needed.
+    @exclusivity(unchecked) private var block = SheetRowBlock()
+    @exclusivity(unchecked) private var rowIndex = -1
+    @exclusivity(unchecked) private var again = false
+    @exclusivity(unchecked) private var finished = false
+    @exclusivity(unchecked) private var width = 0
+    /// The current row: each column's span in `block.text` (start, count).
+    @exclusivity(unchecked) private var starts: [Int] = []
+    @exclusivity(unchecked) private var counts: [Int] = []
+    @exclusivity(unchecked) private var numeric: [Bool] = []
     private let maxFields: Int
 
     init(workbook: Workbook, sheet: Workbook.Sheet, options: ReadOptions) throws(ImportIssue) {
@@ -99,7 +101,7 @@ final class SheetReader: RowSource {
 
     func unreadRecord() { again = true }
 
-    private(set) var line = 0
+    @exclusivity(unchecked) private(set) var line = 0
     var fieldCount: Int { counts.count }
 
     var isBlankRecord: Bool {
@@ -254,35 +256,56 @@ final class SheetStream: @unchecked Sendable {
 
     private func run() {
         guard let first = takeSpare() else { return finish(nil) }
-        var handler = SheetScanHandler(stream: self, block: first, workbook: workbook, sheet: sheet, options: options)
-        var scanner = XMLScanner(part: sheet.part, file: workbook.path)
-        var failure: ImportIssue?
+        let job = SheetScanJob(handler: SheetScanHandler(stream: self, block: first, workbook: workbook, sheet: sheet, options: options),
+                               scanner: XMLScanner(part: sheet.part, file: workbook.path))
         do {
             let checksum = try workbook.archive.extract(entry, bufferSize: 1 << 18, skipCRC32: false) { data in
-                let result: Result<Void, ImportIssue> = data.withUnsafeBytes { raw in
-                    Result { () throws(ImportIssue) in
-                        try scanner.feed(raw.bindMemory(to: UInt8.self), isLast: false, into: &handler)
-                    }
-                }
-                if case .failure(let issue) = result {
-                    failure = issue
-                    throw issue
-                }
-                handler.scanned = scanner.bytesScanned
-                if handler.cancelled { throw Cancelled() }
+                if let issue = job.feed(data) { throw issue }
+                if job.handler.cancelled { throw Cancelled() }
             }
             guard checksum == entry.checksum else { throw Archive.ArchiveError.invalidCRC32 }
-            try scanner.feed(UnsafeBufferPointer(start: nil, count: 0), isLast: true, into: &handler)
-            handler.flush(final: true)
+            if let issue = job.finish() { throw issue }
+            job.handler.flush(final: true)
             finish(nil)
         } catch is Cancelled {
             finish(nil)
         } catch {
-            if handler.cancelled { return finish(nil) }
-            handler.flush(final: true)
-            if let failure { return finish(failure) }
+            if job.handler.cancelled { return finish(nil) }
+            job.handler.flush(final: true)
             if let issue = error as? ImportIssue { return finish(issue) }
             finish(Workbook.damaged(workbook.path, part: sheet.part, error))
+        }
+    }
+}
+
+/// The scanner and its handler, in a class whose state the compiler need not check for
+/// overlapping access at run time: as locals captured by ZIPFoundation's closure, each access
+/// was checked, a twentieth of the import of a sheet.
+final class SheetScanJob {
+    @exclusivity(unchecked) fileprivate var handler: SheetScanHandler
+    @exclusivity(unchecked) private var scanner: XMLScanner
+
+    fileprivate init(handler: SheetScanHandler, scanner: XMLScanner) {
+        self.handler = handler
+        self.scanner = scanner
+    }
+
+    /// Scans one inflated chunk; the problem that ends the sheet, if any.
+    func feed(_ data: Data) -> ImportIssue? {
+        let result: Result<Void, ImportIssue> = data.withUnsafeBytes { raw in
+            Result { () throws(ImportIssue) in try scanner.feed(raw.bindMemory(to: UInt8.self), isLast: false, into: &handler) }
+        }
+        handler.scanned = scanner.bytesScanned
+        if case .failure(let issue) = result { return issue }
+        return nil
+    }
+
+    func finish() -> ImportIssue? {
+        do throws(ImportIssue) {
+            try scanner.feed(UnsafeBufferPointer(start: nil, count: 0), isLast: true, into: &handler)
+            return nil
+        } catch {
+            return error
         }
     }
 }
@@ -340,7 +363,8 @@ private struct SheetScanHandler: XMLScanHandler {
             return
         }
         if XMLScanner.isName(name, "c") {
-            if let reference = XMLScanner.attribute("r", in: attributes) {
+            let cell = XMLScanner.cellAttributes(attributes)
+            if let reference = cell.r {
                 guard let parsed = SheetScanHandler.cellReference(reference) else {
                     throw issue("a cell reference such as C17 in the sheet's XML; one is \""
                         + String(decoding: reference, as: UTF8.self) + "\" (the file is damaged)")
@@ -350,7 +374,7 @@ private struct SheetScanHandler: XMLScanHandler {
                 column += 1
             }
             cellType = .number
-            if let t = XMLScanner.attribute("t", in: attributes) {
+            if let t = cell.t {
                 if XMLScanner.isName(t, "s") { cellType = .shared }
                 else if XMLScanner.isName(t, "inlineStr") { cellType = .inline }
                 else if XMLScanner.isName(t, "str") { cellType = .formulaText }
@@ -358,7 +382,7 @@ private struct SheetScanHandler: XMLScanHandler {
                 else if XMLScanner.isName(t, "e") { cellType = .error }
                 else if XMLScanner.isName(t, "d") { cellType = .isoDate }
             }
-            cellStyle = XMLScanner.attribute("s", in: attributes).map(SheetScanHandler.integer) ?? 0
+            cellStyle = cell.s.map(SheetScanHandler.integer) ?? 0
             value.removeAll(keepingCapacity: true)
             hasValue = false
         } else if XMLScanner.isName(name, "v") {
