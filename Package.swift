@@ -26,10 +26,13 @@ let package = Package(
         // 1.0.0..<6.0.0, swift-certificates 3.12.3..<6.0.0, swift-nio-extras 3.0.0..<6.0.0) already
         // resolve swift-crypto to: pinning it there changes no version in the graph.
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         .target(name: "GiaiNganCore"),
-        .target(name: "GiaiNganImport", dependencies: ["GiaiNganCore"]),
+        .target(name: "GiaiNganImport", dependencies: [
+            "GiaiNganCore", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         .target(name: "GiaiNganRules", dependencies: ["GiaiNganCore", .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "GiaiNganStore", dependencies: [
             "GiaiNganCore", "GiaiNganImport",

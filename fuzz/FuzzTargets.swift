@@ -282,14 +282,35 @@ private func dotGrouped(_ value: Int64) -> String {
     return (value < 0 ? "-" : "") + groups.joined(separator: ".")
 }
 
+/// `t` without the decorations the parser documents (a currency word before or after, accounting
+/// parentheses): the number inside, whether it is negative, whether it named a currency.
+private func undecorated(_ text: String) -> (number: String, negative: Bool, currency: Bool) {
+    var t = text, negative = false, currency = false
+    func drop() {
+        for word in ["đồng", "vnđ", "vnd", "đ", "₫"] {
+            if t.lowercased().hasSuffix(word), t.count > word.count { t = trimmed(String(t.dropLast(word.count))); currency = true; return }
+            if t.lowercased().hasPrefix(word), t.count > word.count { t = trimmed(String(t.dropFirst(word.count))); currency = true; return }
+        }
+    }
+    drop()
+    if t.count > 2, t.hasPrefix("("), t.hasSuffix(")") {
+        t = trimmed(String(t.dropFirst().dropLast()))
+        negative = true
+        if !currency { drop() }
+    }
+    return (t, negative, currency)
+}
+
 private func fuzzAmount(_ bytes: [UInt8]) {
     guard let text = String(validating: bytes, as: UTF8.self) else { return }
-    let t = trimmed(text)
+    let decorated = trimmed(text)
+    let inner = undecorated(decorated)
+    let t = inner.negative || inner.currency ? inner.number : decorated
     let isPlain = !t.isEmpty && t.allSatisfy { $0.isASCII && $0.isNumber || $0 == "-" } && !t.dropFirst().contains("-") && t != "-"
     do {
         let value = try AmountParser(unit: .vnd).parse(text)
         let digits = t.filter { $0 != "." && $0 != "," }
-        require(Int64(digits) == value, "\(text) read as \(value)")
+        require(Int64(digits).map { inner.negative ? -$0 : $0 } == value, "\(text) read as \(value)")
         require((try? AmountParser(unit: .vnd).parse(dotGrouped(value))) == value, "\(value) written back does not read back")
     } catch {
         require(!(isPlain && Int64(t) != nil), "plain digits \(t) refused: \(error)")
@@ -297,7 +318,7 @@ private func fuzzAmount(_ bytes: [UInt8]) {
     if let value = try? AmountParser(unit: .million).parse(text) {
         let parts = t.split(separator: ",", omittingEmptySubsequences: false)
         let whole = parts[0].filter { $0 != "." }
-        let negative = whole.hasPrefix("-")
+        let negative = whole.hasPrefix("-") || inner.negative
         let wholeDigits = negative ? String(whole.dropFirst()) : String(whole)
         let decimals = parts.count > 1 ? String(parts[1]) : ""
         guard let w = Int128(wholeDigits), let f = Int128(decimals.isEmpty ? "0" : decimals) else {
@@ -320,10 +341,12 @@ private func fuzzDate(_ bytes: [UInt8]) {
     let parts = separator.map { s in t.split(separator: s, omittingEmptySubsequences: false).map(String.init) } ?? []
     let numeric = parts.count == 3 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }
     let widths = parts.map(\.count)
-    let wellFormed = numeric && (separator == "-" ? widths == [4, 2, 2] : (1...2).contains(widths[0]) && (1...2).contains(widths[1]) && widths[2] == 4)
+    let yearFirst = numeric && separator == "/" && widths[0] == 4 && (1...2).contains(widths[1]) && (1...2).contains(widths[2])
+    let wellFormed = numeric && (separator == "-" ? widths == [4, 2, 2]
+        : yearFirst || ((1...2).contains(widths[0]) && (1...2).contains(widths[1]) && widths[2] == 4))
     // Only well-formed parts are numbers small enough to read (a fuzzed run of digits overflows Int).
     let (y, m, d): (Int, Int, Int) = !wellFormed ? (0, 0, 0)
-        : separator == "-" ? (Int(parts[0])!, Int(parts[1])!, Int(parts[2])!) : (Int(parts[2])!, Int(parts[1])!, Int(parts[0])!)
+        : separator == "-" || yearFirst ? (Int(parts[0])!, Int(parts[1])!, Int(parts[2])!) : (Int(parts[2])!, Int(parts[1])!, Int(parts[0])!)
     do {
         let date = try DateParser().parse(text)
         require(wellFormed, "\(text) accepted but not in one of the three forms")

@@ -44,11 +44,165 @@ public struct AmountParser: Sendable {
 
     /// Parses UTF-8 bytes; the fast path of ``TableReader``.
     func parse(bytes raw: UnsafeBufferPointer<UInt8>) throws(ValueError) -> VND {
+        try read(bytes: raw, separator: .comma).value
+    }
+
+    /// What an amount says about the decimal separator of its file (million unit only).
+    enum Evidence: Equatable {
+        case none
+        /// It shows its decimal separator: both kinds, a group that is not three digits, or two
+        /// of one kind.
+        case shows(DecimalSeparator)
+        /// One separator before exactly three digits (`18,500`, `601.629`): thousands in one
+        /// convention, decimals in the other.
+        case ambiguous
+    }
+
+    /// Reads an amount, in the million unit with `separator` as the decimal separator; with
+    /// `separator` `nil`, an amount that shows its separator is read that way and one that does
+    /// not is read with a decimal comma and says so in its evidence.
+    ///
+    /// Decorations a spreadsheet adds are read where they are unambiguous: `(5.000)` is −5.000 (the
+    /// accounting format), and a currency word after or before the number (`đ`, `₫`, `VNĐ`,
+    /// `VND`, `đồng`) is dropped in the VND unit (in the million unit it contradicts the unit and
+    /// is refused).
+    func read(bytes raw: UnsafeBufferPointer<UInt8>, separator: DecimalSeparator?) throws(ValueError) -> (value: VND, evidence: Evidence) {
         let bytes = Trim.whiteSpace(raw)
-        switch unit {
-        case .vnd: return try parseWhole(bytes)
-        case .million: return try parseMillions(bytes)
+        if let last = bytes.last, !(last >= AmountParser.zero && last <= AmountParser.nine)
+            || !((bytes[0] >= AmountParser.zero && bytes[0] <= AmountParser.nine) || bytes[0] == AmountParser.minus) {
+            return try readDecorated(bytes, separator: separator)
         }
+        switch unit {
+        case .vnd: return (try parseWhole(bytes), .none)
+        case .million:
+            if let separator { return (try parseMillions(bytes, decimal: separator), .none) }
+            let evidence = AmountParser.evidence(bytes)
+            switch evidence {
+            case .shows(let shown): return (try parseMillions(bytes, decimal: shown), evidence)
+            case .ambiguous, .none: return (try parseMillions(bytes, decimal: .comma), evidence)
+            }
+        }
+    }
+
+    /// What `bytes` shows of its decimal separator.
+    static func evidence(_ bytes: UnsafeBufferPointer<UInt8>) -> Evidence {
+        var dots = 0, commas = 0, lastSeparator: UInt8 = 0, digitsAfterLast = 0
+        for b in bytes {
+            if b == dot || b == comma {
+                if b == dot { dots += 1 } else { commas += 1 }
+                lastSeparator = b
+                digitsAfterLast = 0
+            } else if b >= zero && b <= nine {
+                digitsAfterLast += 1
+            }
+        }
+        if dots > 0 && commas > 0 { return .shows(lastSeparator == comma ? .comma : .dot) }
+        if dots + commas == 0 { return .none }
+        if dots > 1 { return .shows(.comma) }
+        if commas > 1 { return .shows(.dot) }
+        if digitsAfterLast == 3 { return .ambiguous }
+        return .shows(lastSeparator == comma ? .comma : .dot)
+    }
+
+    /// Both readings of an ambiguous amount, for the message that refuses it.
+    func readings(_ text: String) -> (comma: VND?, dot: VND?) {
+        var copy = text
+        return copy.withUTF8 { bytes in
+            let trimmed = Trim.whiteSpace(bytes)
+            return (try? parseMillions(trimmed, decimal: .comma), try? parseMillions(trimmed, decimal: .dot))
+        }
+    }
+
+    /// A number cell of a worksheet, written as a plain decimal with a `.` (``SpreadsheetNumber``):
+    /// whole VND, or million VND with up to six decimals.
+    func parseExactDecimal(_ raw: UnsafeBufferPointer<UInt8>) throws(ValueError) -> VND {
+        let bytes = Trim.whiteSpace(raw)
+        var i = 0
+        let negative = !bytes.isEmpty && bytes[0] == AmountParser.minus
+        if negative { i = 1 }
+        var whole: UInt64 = 0, fraction: UInt64 = 0, decimals = 0, sawPoint = false, sawDigit = false
+        let allowed = unit == .million ? 6 : 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b >= AmountParser.zero && b <= AmountParser.nine {
+                sawDigit = true
+                if sawPoint {
+                    decimals += 1
+                    guard decimals <= allowed else {
+                        throw fail(unit == .vnd ? "the cell holds \(String(decoding: bytes, as: UTF8.self)), which is not a whole "
+                                       + "number of đồng (for a file in million VND, use the unit million)"
+                                       : "the cell holds \(String(decoding: bytes, as: UTF8.self)), more than 6 decimals of a "
+                                       + "million (a millionth of a million is one đồng)")
+                    }
+                    fraction = fraction * 10 + UInt64(b - AmountParser.zero)
+                } else {
+                    try accumulate(&whole, digit: b)
+                }
+            } else if b == AmountParser.dot && !sawPoint {
+                sawPoint = true
+            } else {
+                throw fail("the cell holds \(String(decoding: bytes, as: UTF8.self)), beyond the 15 significant digits a "
+                    + "spreadsheet keeps exactly: store the amount as text")
+            }
+            i += 1
+        }
+        guard sawDigit else { throw fail("the value is empty") }
+        if unit == .vnd { return try AmountParser.signed(whole, negative: negative) }
+        for _ in decimals..<6 { fraction *= 10 }
+        let (scaled, overflow) = whole.multipliedReportingOverflow(by: 1_000_000)
+        let (total, overflow2) = scaled.addingReportingOverflow(fraction)
+        guard !overflow && !overflow2 else { throw AmountParser.tooLarge(expected) }
+        return try AmountParser.signed(total, negative: negative)
+    }
+
+    // MARK: - Decorations
+
+    private static let currencyWords: [[UInt8]] = ["đồng", "vnđ", "vnd", "đ", "₫"].map { Array($0.utf8) }
+
+    /// An amount with parentheses or a currency word around the number (the cold path).
+    private func readDecorated(_ bytes: UnsafeBufferPointer<UInt8>, separator: DecimalSeparator?) throws(ValueError) -> (value: VND, evidence: Evidence) {
+        var text = Array(bytes)
+        var currency = false
+        func dropCurrency(atEnd: Bool) {
+            let lower = Array(String(decoding: text, as: UTF8.self).lowercased().utf8)
+            for word in AmountParser.currencyWords {
+                if atEnd, lower.count > word.count, Array(lower.suffix(word.count)) == word {
+                    text.removeLast(word.count)
+                    currency = true
+                    return
+                }
+                if !atEnd, lower.count > word.count, Array(lower.prefix(word.count)) == word {
+                    text.removeFirst(word.count)
+                    currency = true
+                    return
+                }
+            }
+        }
+        func trim() { while let f = text.first, Trim.isSpace(f) { text.removeFirst() }; while let l = text.last, Trim.isSpace(l) { text.removeLast() } }
+        dropCurrency(atEnd: true); trim()
+        if !currency { dropCurrency(atEnd: false); trim() }
+        var negative = false
+        if text.first == UInt8(ascii: "(") && text.last == UInt8(ascii: ")") && text.count > 2 {
+            text.removeFirst(); text.removeLast(); trim()
+            negative = true
+            if !currency { dropCurrency(atEnd: true); trim() }
+            if !currency { dropCurrency(atEnd: false); trim() }
+            if text.first == AmountParser.minus { throw fail("it has both parentheses and a minus sign; either marks a negative amount") }
+        }
+        guard currency || negative, let last = text.last, last >= AmountParser.zero && last <= AmountParser.nine else {
+            // Not a decoration this parser knows: the plain parser says what is wrong.
+            switch unit {
+            case .vnd: return (try parseWhole(bytes), .none)
+            case .million: return (try parseMillions(bytes, decimal: separator ?? .comma), .none)
+            }
+        }
+        if currency && unit == .million {
+            throw fail("it says đồng (a currency sign or word), but the file is read in million VND (--unit million): "
+                + "import it with --unit vnd, or remove the currency from the cells")
+        }
+        let inner = try text.withUnsafeBufferPointer { buffer throws(ValueError) in try read(bytes: buffer, separator: separator) }
+        if inner.value < 0 && negative { throw fail("it has both parentheses and a minus sign; either marks a negative amount") }
+        return (negative ? -inner.value : inner.value, inner.evidence)
     }
 
     /// What a valid amount in ``unit`` looks like, phrased to follow "expected".
@@ -122,7 +276,9 @@ public struct AmountParser: Sendable {
         }
     }
 
-    private func parseMillions(_ bytes: UnsafeBufferPointer<UInt8>) throws(ValueError) -> VND {
+    private func parseMillions(_ bytes: UnsafeBufferPointer<UInt8>, decimal: DecimalSeparator) throws(ValueError) -> VND {
+        let groupMark = decimal.groupingByte, decimalMark = decimal.byte
+        let groupText = String(UnicodeScalar(groupMark)), decimalText = String(UnicodeScalar(decimalMark))
         var i = 0
         let negative = !bytes.isEmpty && bytes[0] == AmountParser.minus
         if negative { i = 1 }
@@ -130,13 +286,13 @@ public struct AmountParser: Sendable {
         var millions: UInt64 = 0
         var groupLength = 0, groupCount = 1
         var sawDot = false
-        // Integer part: digits grouped by dots.
-        while i < bytes.count && bytes[i] != AmountParser.comma {
+        // Integer part: digits grouped by dots (commas with a decimal dot).
+        while i < bytes.count && bytes[i] != decimalMark {
             let b = bytes[i]
             if b >= AmountParser.zero && b <= AmountParser.nine {
                 try accumulate(&millions, digit: b)
                 groupLength += 1
-            } else if b == AmountParser.dot {
+            } else if b == groupMark {
                 try checkGroup(length: groupLength, index: groupCount, separator: b)
                 sawDot = true
                 groupCount += 1
@@ -147,18 +303,18 @@ public struct AmountParser: Sendable {
             i += 1
         }
         if groupLength == 0 {
-            throw fail(sawDot ? "a \".\" must be followed by 3 digits" : "there are no digits before the decimal comma")
+            throw fail(sawDot ? "a \"\(groupText)\" must be followed by 3 digits" : "there are no digits before the decimal \(decimal == .comma ? "comma" : "point")")
         }
         if sawDot && groupLength != 3 {
             throw fail("after the first group, every group has exactly 3 digits; the last group has \(groupLength) "
-                + "(in million VND, \".\" groups thousands and \",\" marks decimals)")
+                + "(in million VND, \"\(groupText)\" groups thousands and \"\(decimalText)\" marks decimals)")
         }
         // Decimals: up to six, each worth a power of ten of đồng.
         var fraction: UInt64 = 0
         var decimals = 0
         if i < bytes.count {
             i += 1  // the comma
-            if i == bytes.count { throw fail("the decimal comma has no digits after it") }
+            if i == bytes.count { throw fail("the decimal \(decimal == .comma ? "comma" : "point") has no digits after it") }
             while i < bytes.count {
                 let b = bytes[i]
                 if b >= AmountParser.zero && b <= AmountParser.nine {
@@ -170,10 +326,10 @@ public struct AmountParser: Sendable {
                         throw fail("it has \(total) decimals; a millionth of a million is one đồng, so at most 6 decimals are exact")
                     }
                     fraction = fraction * 10 + UInt64(b - AmountParser.zero)
-                } else if b == AmountParser.comma {
-                    throw fail("it has two decimal commas")
-                } else if b == AmountParser.dot {
-                    throw fail("a \".\" follows the decimal comma; in million VND \".\" groups thousands and \",\" marks decimals")
+                } else if b == decimalMark {
+                    throw fail("it has two decimal \(decimal == .comma ? "commas" : "points")")
+                } else if b == groupMark {
+                    throw fail("a \"\(groupText)\" follows the decimal \(decimal == .comma ? "comma" : "point"); in million VND \"\(groupText)\" groups thousands and \"\(decimalText)\" marks decimals")
                 } else {
                     throw fail(AmountParser.notADigit(bytes, at: i))
                 }

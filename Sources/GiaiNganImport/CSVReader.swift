@@ -92,9 +92,18 @@ public final class CSVReader {
     /// - parameter delimiter: the field separator, one ASCII byte other than a quote or a line break.
     /// - throws: ``ImportIssue`` when the file cannot be opened or is UTF-16, UTF-32, Windows-1258,
     ///   TCVN3 or another non-UTF-8 encoding.
-    public init(path: String, delimiter: UInt8 = UInt8(ascii: ","), maxFieldBytes: Int = 1 << 20,
-                maxFieldsPerRecord: Int = 1000, maxRecordBytes: Int = 16 << 20,
-                chunkSize: Int = 1 << 20) throws(ImportIssue) {
+    public convenience init(path: String, delimiter: UInt8 = UInt8(ascii: ","), maxFieldBytes: Int = 1 << 20,
+                            maxFieldsPerRecord: Int = 1000, maxRecordBytes: Int = 16 << 20,
+                            chunkSize: Int = 1 << 20) throws(ImportIssue) {
+        try self.init(path: path, descriptor: nil, delimiter: delimiter, maxFieldBytes: maxFieldBytes,
+                      maxFieldsPerRecord: maxFieldsPerRecord, maxRecordBytes: maxRecordBytes, chunkSize: chunkSize)
+    }
+
+    /// Reads UTF-8 text from `descriptor` (which it then owns and closes), naming `path` in issues:
+    /// the text of a file in another encoding, converted first (``TextTranscoder``).
+    init(path: String, descriptor: Int32?, delimiter: UInt8 = UInt8(ascii: ","), maxFieldBytes: Int = 1 << 20,
+         maxFieldsPerRecord: Int = 1000, maxRecordBytes: Int = 16 << 20,
+         chunkSize: Int = 1 << 20) throws(ImportIssue) {
         precondition(maxFieldBytes > 0 && maxFieldsPerRecord > 0 && chunkSize > 0, "limits are positive")
         precondition(delimiter < 0x80 && ![0, CSVReader.quote, CSVReader.lineFeed, CSVReader.carriageReturn].contains(delimiter),
                      "a delimiter is one ASCII byte other than a quote, NUL or a line break")
@@ -104,7 +113,7 @@ public final class CSVReader {
         self.maxFieldsPerRecord = maxFieldsPerRecord
         self.maxRecordBytes = max(maxRecordBytes, maxFieldBytes + 2)
 
-        let descriptor = open(path, O_RDONLY)
+        let descriptor = descriptor ?? open(path, O_RDONLY)
         guard descriptor >= 0 else {
             let reason = String(cString: strerror(errno))
             throw ImportIssue(file: path, expected: "a readable file; it cannot be opened: \(reason)")
@@ -198,6 +207,21 @@ public final class CSVReader {
             }
             nextLine += 1
         }
+    }
+
+    /// Makes the next ``nextRecord()`` read the current record again: a header search that read
+    /// one record too far gives it back.
+    func unreadRecord() {
+        position = recordStart
+        nextLine = recordLine
+    }
+
+    /// Calls `body` with the bytes of the current record as the file writes it (quotes and
+    /// delimiters included, without its line break), for a message about its separators.
+    func withRecordBytes<Value>(_ body: (UnsafeBufferPointer<UInt8>) -> Value) -> Value {
+        var end = position
+        while end > recordStart && (buffer[end - 1] == CSVReader.lineFeed || buffer[end - 1] == CSVReader.carriageReturn) { end -= 1 }
+        return body(UnsafeBufferPointer(start: buffer + recordStart, count: end - recordStart))
     }
 
     private enum Outcome { case record, needMore, endOfInput }

@@ -45,6 +45,9 @@ enum EncodingCheck {
             return refusal("UTF-16 big-endian (it starts with the byte-order mark FE FF)", iconv: "UTF-16BE")
         }
         if let utf16 = utf16WithoutMark(bytes) { return utf16 }
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
+            return Verdict(problem: "UTF-8 text; the file is a spreadsheet workbook, not text: " + FileSignature.saveAsAdvice)
+        }
         let checkedCount = isWholeFile ? n : UTF8Check.lengthWithoutCutCharacter(bytes)
         let sample = UnsafeBufferPointer(rebasing: bytes[0..<checkedCount])
         guard let invalid = UTF8Check.firstInvalidIndex(sample) else { return Verdict() }
@@ -69,10 +72,12 @@ enum EncodingCheck {
             if bytes[2 * k + 1] == 0 { oddZeros += 1 }
         }
         if oddZeros * 10 >= pairs * 3 && evenZeros * 10 < pairs {
-            return refusal("UTF-16 little-endian without a byte-order mark (every other byte is NUL)", iconv: "UTF-16LE")
+            return refusal("UTF-16 little-endian without a byte-order mark (every other byte is NUL)", iconv: "UTF-16LE",
+                           option: "utf-16le")
         }
         if evenZeros * 10 >= pairs * 3 && oddZeros * 10 < pairs {
-            return refusal("UTF-16 big-endian without a byte-order mark (every other byte is NUL)", iconv: "UTF-16BE")
+            return refusal("UTF-16 big-endian without a byte-order mark (every other byte is NUL)", iconv: "UTF-16BE",
+                           option: "utf-16be")
         }
         return nil
     }
@@ -103,14 +108,17 @@ enum EncodingCheck {
                 + "\"Save As → CSV UTF-8 (Comma delimited)\" after converting the fonts")
         }
         if windowsMarks + windowsLetters > 0 {
-            return refusal("Vietnamese in Windows-1258 (a legacy 8-bit Windows encoding)", iconv: "WINDOWS-1258")
+            return refusal("Vietnamese in Windows-1258 (a legacy 8-bit Windows encoding)", iconv: "WINDOWS-1258",
+                           option: "windows-1258")
         }
         return refusal("a legacy 8-bit encoding (its bytes are not valid UTF-8; Windows-1258 or TCVN3 are common)",
-                       iconv: "WINDOWS-1258")
+                       iconv: "WINDOWS-1258", option: "windows-1258")
     }
 
-    private static func refusal(_ what: String, iconv: String) -> Verdict {
-        Verdict(problem: "UTF-8 text; the file looks like \(what): " + conversionAdvice(from: iconv))
+    private static func refusal(_ what: String, iconv: String, option: String? = nil) -> Verdict {
+        var problem = "UTF-8 text; the file looks like \(what): " + conversionAdvice(from: iconv)
+        if let option { problem += "; or import it as it is with --encoding \(option)" }
+        return Verdict(problem: problem)
     }
 }
 

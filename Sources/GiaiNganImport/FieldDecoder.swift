@@ -47,11 +47,19 @@ final class FieldDecoder: Sendable {
     /// A ledger amount: positive, since the entry's type gives its direction.
     func positiveAmount(_ bytes: UnsafeBufferPointer<UInt8>) throws(ValueError) -> VND {
         let value = try amounts.parse(bytes: bytes)
-        guard value > 0 else {
-            throw ValueError(expected: "a positive amount",
-                             reason: "a ledger entry's type gives its direction (refund, advance_recovery), so its amount is above zero")
-        }
+        try FieldDecoder.checkPositive(value, text: bytes)
         return value
+    }
+
+    /// Refuses a ledger amount that is not above zero.
+    static func checkPositive(_ value: VND, text: UnsafeBufferPointer<UInt8>) throws(ValueError) {
+        guard value > 0 else {
+            var reason = "a ledger entry's type gives its direction (refund, advance_recovery), so its amount is above zero"
+            if Trim.whiteSpace(text).first == UInt8(ascii: "(") {
+                reason = "(…) marks a negative amount in the accounting format; " + reason
+            }
+            throw ValueError(expected: "a positive amount", reason: reason)
+        }
     }
 
     func date(_ bytes: UnsafeBufferPointer<UInt8>) throws(ValueError) -> CivilDate { try dates.parse(bytes: bytes) }

@@ -81,30 +81,31 @@ public enum FileKind: String, Sendable, CaseIterable {
     ///   message lists what each kind requires), or fits two equally.
     public static func detect(path: String, options: ReadOptions = .init()) throws(ImportIssue) -> FileKind {
         if let profile = options.profile { return profile.kind }
-        let csv = try CSVReader(path: path, maxFieldBytes: options.maxFieldBytes,
-                                maxFieldsPerRecord: options.maxFieldsPerRecord, maxRecordBytes: options.maxRecordBytes)
-        guard let header = try HeaderRow.read(from: csv) else {
-            throw ImportIssue(file: path, expected: "a header row; the file is empty")
-        }
-        let keys = Set(header.names.map(HeaderKey.of))
-        var best: [(kind: FileKind, matched: Int)] = []
+        // Each kind's reader finds its own header (below a title, over two rows) and separator.
+        var fits: [(kind: FileKind, matched: Int, line: Int)] = []
+        var failures: [ImportIssue] = []
         for kind in FileKind.allCases {
-            let specs = kind.columns
-            guard specs.filter(\.isRequired).allSatisfy({ keys.contains($0.name) || keys.contains($0.aliasKey) }) else { continue }
-            let matched = specs.filter { keys.contains($0.name) || keys.contains($0.aliasKey) }.count
-            best.append((kind, matched))
+            do {
+                let reader = try TableReader(path: path, kind: kind, options: options)
+                fits.append((kind, reader.knownColumns, reader.headerLine))
+            } catch {
+                failures.append(error)
+            }
         }
-        best.sort { $0.matched > $1.matched }
-        if best.count == 1 || (best.count > 1 && best[0].matched > best[1].matched) { return best[0].kind }
-        if best.count > 1 {
-            throw ImportIssue(file: path, line: header.line, expected: "a header that fits one kind of file; it fits "
-                + best.map { $0.kind.rawValue }.joined(separator: " and ") + " equally: import it with an explicit kind")
+        fits.sort { $0.matched > $1.matched }
+        if fits.count == 1 || (fits.count > 1 && fits[0].matched > fits[1].matched) { return fits[0].kind }
+        if fits.count > 1 {
+            throw ImportIssue(file: path, line: fits[0].line, expected: "a header that fits one kind of file; it fits "
+                + fits.filter { $0.matched == fits[0].matched }.map { $0.kind.rawValue }.joined(separator: " and ")
+                + " equally: import it with an explicit kind")
         }
+        // The same problem for every kind is the file's own (its encoding, its bytes, its format).
+        if let first = failures.first, failures.allSatisfy({ $0.description == first.description }) { throw first }
         let needs = FileKind.allCases.map { kind in
             "\(kind.rawValue): " + kind.columns.filter(\.isRequired).map(\.name).joined(separator: ", ")
         }
-        throw ImportIssue(file: path, line: header.line, expected: "the header of a projects, plan or disbursements file; "
-            + "it has none's required columns (" + needs.joined(separator: "; ") + ")")
+        throw ImportIssue(file: path, line: failures.compactMap(\.line).first, expected: "the header of a projects, plan or "
+            + "disbursements file; it has none's required columns (" + needs.joined(separator: "; ") + ")")
     }
 }
 

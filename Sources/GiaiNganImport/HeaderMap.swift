@@ -2,21 +2,17 @@ import GiaiNganCore
 
 /// The header row of a file: its line and its names as written.
 struct HeaderRow {
-    /// The 1-based line of the header.
+    /// The 1-based line of the header (its first line when it takes two).
     let line: Int
     /// The names as the file writes them.
     let names: [String]
+    /// The last line of the header: the line after it is the first that may hold data.
+    var lastLine: Int
 
-    /// Reads the first record that is not blank, or `nil` when the file has none.
-    static func read(from csv: CSVReader) throws(ImportIssue) -> HeaderRow? {
-        while try csv.nextRecord() {
-            if csv.isBlankRecord { continue }
-            var names: [String] = []
-            names.reserveCapacity(csv.fieldCount)
-            for index in 0..<csv.fieldCount { names.append(try csv.string(at: index)) }
-            return HeaderRow(line: csv.line, names: names)
-        }
-        return nil
+    init(line: Int, names: [String], lastLine: Int? = nil) {
+        self.line = line
+        self.names = names
+        self.lastLine = lastLine ?? line
     }
 }
 
@@ -39,16 +35,22 @@ struct HeaderMap {
     ///
     /// - throws: ``ImportIssue`` when the header is missing, is really data, names a column twice,
     ///   or lacks a required column (and the profile gives it no default).
-    init(header: HeaderRow, kind: FileKind, profile: MappingProfile?, file: String) throws(ImportIssue) {
-        let specs = kind.columns
+    /// Header keys (NFC, lower case) → the field they name, for `kind` as `profile` maps it.
+    static func fieldsByKey(kind: FileKind, profile: MappingProfile?) -> [String: Field] {
         var fieldOfKey: [String: Field] = [:]
-        for spec in specs where profile?.columns[spec.name] == nil {
+        for spec in kind.columns where profile?.columns[spec.name] == nil {
             fieldOfKey[spec.name] = spec.field
             fieldOfKey[spec.aliasKey] = spec.field
         }
-        for spec in specs {
+        for spec in kind.columns {
             if let mapped = profile?.columns[spec.name] { fieldOfKey[HeaderKey.of(mapped)] = spec.field }
         }
+        return fieldOfKey
+    }
+
+    init(header: HeaderRow, kind: FileKind, profile: MappingProfile?, file: String) throws(ImportIssue) {
+        let specs = kind.columns
+        let fieldOfKey = HeaderMap.fieldsByKey(kind: kind, profile: profile)
 
         var columnOf = [Int](repeating: -1, count: Field.allCases.count)
         let headers = header.names.map(NormalizedText.normalize)

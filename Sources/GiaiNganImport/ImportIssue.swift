@@ -27,6 +27,14 @@ public struct ImportIssue: Error, Sendable, CustomStringConvertible, Equatable {
     /// The 1-based character position on ``line`` (as an editor counts), for problems found in the
     /// CSV structure itself, such as a stray quote.
     public var character: Int?
+    /// The worksheet, for a problem in an `.xlsx` workbook.
+    public var sheet: String?
+    /// The cell reference (`C17`), for a problem in one cell of a worksheet.
+    public var cell: String?
+    /// Set when the problem is that the file decided a reading (a date order, a decimal separator)
+    /// only after values had been read the other way: the import reads the file again with it.
+    /// Not part of the message.
+    public var reread: ReadDecisions?
 
     // MARK: - Limits
 
@@ -64,7 +72,8 @@ public struct ImportIssue: Error, Sendable, CustomStringConvertible, Equatable {
 
     // MARK: - Rendering
 
-    /// `FILE:LINE: column "NAME" (N): value "VALUE": expected WHAT`, with the parts that apply.
+    /// `FILE:LINE: column "NAME" (N): value "VALUE": expected WHAT`, with the parts that apply;
+    /// in a workbook `FILE:LINE: sheet "NAME", cell C17: column …`.
     public var description: String {
         var text = file
         if let line {
@@ -72,6 +81,11 @@ public struct ImportIssue: Error, Sendable, CustomStringConvertible, Equatable {
             if let character { text += ":\(character)" }
         }
         text += ":"
+        if let sheet {
+            text += " sheet \"\(ImportIssue.escaped(sheet))\""
+            if let cell { text += ", cell \(cell)" }
+            text += ":"
+        }
         if let column {
             text += " column \"\(ImportIssue.escaped(column))\""
             if let columnNumber { text += " (\(columnNumber))" }

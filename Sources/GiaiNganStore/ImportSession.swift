@@ -15,6 +15,8 @@ final class ImportSession {
         case unknownProject
         /// The same key twice in the file with different content.
         case duplicateInFile(line: Int)
+        /// A new project code equal to a registry code without its leading zeros (or with more).
+        case leadingZeroCollision(String)
     }
 
     let db: Database
@@ -53,6 +55,32 @@ final class ImportSession {
 
     func knowsProject(_ code: String) -> Bool { projectIDs[code] != nil }
 
+    // MARK: - Leading zeros
+
+    /// Registry codes made of digits, by their value without leading zeros (built when first asked).
+    private var codesByDigits: [Substring: String]?
+
+    /// The registry code that `code` equals once leading zeros are added or dropped (`71234` and
+    /// `0071234`), when `code` is made of digits and is not itself in the registry.
+    func registryCode(matchingAfterLeadingZeros code: String) -> String? {
+        guard projectIDs[code] == nil, let key = ImportSession.digitsKey(code) else { return nil }
+        if codesByDigits == nil {
+            var map: [Substring: String] = [:]
+            for known in projectIDs.keys {
+                if let k = ImportSession.digitsKey(known) { map[k] = map[k] ?? known }
+            }
+            codesByDigits = map
+        }
+        return codesByDigits?[key]
+    }
+
+    /// A code of ASCII digits without its leading zeros; `nil` for any other code.
+    private static func digitsKey(_ code: String) -> Substring? {
+        guard !code.isEmpty, code.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        let trimmed = code.drop { $0 == "0" }
+        return trimmed.isEmpty ? "0" : Substring(trimmed)
+    }
+
     // MARK: - Projects
 
     func investorID(_ investor: InvestorID) throws -> Int64 {
@@ -68,11 +96,13 @@ final class ImportSession {
         let investor = try investorID(p.investor)
         let proc = p.proceduresCompletedOn?.dayNumber, start = p.constructionStartedOn?.dayNumber
         guard let id = projectIDs[p.code] else {
+            if let existing = registryCode(matchingAfterLeadingZeros: p.code) { return .leadingZeroCollision(existing) }
             try db.execute(sql: """
                 INSERT INTO project (code, name, investor_id, district, procedures_completed_on, construction_started_on, import_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [p.code, p.name, investor, p.district, proc, start, importID])
             projectIDs[p.code] = db.lastInsertedRowID
+            if let key = ImportSession.digitsKey(p.code), codesByDigits != nil { codesByDigits?[key] = p.code }
             return .added
         }
         let old = try Row.fetchOne(db, sql: """

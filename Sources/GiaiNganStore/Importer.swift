@@ -78,9 +78,39 @@ extension Store {
                                                          expected: "a readable file (\(error))")], totalIssues: 1)
             }
         }
+        // A file that decides how it is read (its date order, its decimal separator) only after
+        // values were read the other way is read again, as it decided, in a new transaction.
+        var decisions: [String: ReadDecisions] = [:]
+        while true {
+            do {
+                return try importOnce(kind: kind, hashed: hashed, options: options, decisions: decisions, today: today,
+                                      progress: progress)
+            } catch let again as Reread {
+                let known = decisions[again.path] ?? ReadDecisions()
+                let merged = known.merging(again.decisions)
+                guard merged != known else { throw ImportRefused(issues: [again.issue], totalIssues: 1) }
+                decisions[again.path] = merged
+            }
+        }
+    }
+
+    /// A file to read again with what it decided.
+    private struct Reread: Error {
+        var path: String
+        var decisions: ReadDecisions
+        var issue: ImportIssue
+    }
+
+    private func importOnce(kind: FileKind, hashed: [(String, String)], options: ReadOptions, decisions: [String: ReadDecisions],
+                            today: CivilDate, progress: (@Sendable (ImportProgress) -> Void)?) throws -> [FileImportSummary] {
         var issues: [ImportIssue] = []
         var total = 0
+        var reread: Reread?
         func note(_ issue: ImportIssue) {
+            if let decided = issue.reread {
+                if reread == nil { reread = Reread(path: issue.file, decisions: decided, issue: issue) }
+                return
+            }
             total += 1
             if issues.count < Store.issueListLimit { issues.append(issue) }
         }
@@ -102,14 +132,18 @@ extension Store {
                                                  notes: ["same content as another file of this import; counted once"]))
                     continue
                 }
-                out.append(try importOne(db, kind: kind, path: path, sha: sha, options: options, today: today,
+                var fileOptions = options
+                fileOptions.decided = decisions[path] ?? ReadDecisions()
+                out.append(try importOne(db, kind: kind, path: path, sha: sha, options: fileOptions, today: today,
                                          note: note, progress: progress))
+                if reread != nil { throw RollbackSignal() }
                 if total == 0 && kind == .plan { try Store.noteTotalsOverLimit(db, kind: kind, file: path, note: note) }
             }
             if total > 0 { throw RollbackSignal() }
             return out
             }
         } catch is RollbackSignal {
+            if let reread { throw reread }
             throw ImportRefused(issues: issues, totalIssues: total)
         }
     }
@@ -129,8 +163,10 @@ extension Store {
         let session = try ImportSession(db: db, importID: importID, today: today)
         var summary = FileImportSummary(file: path, sha256: sha, kind: kind, status: .imported)
         var unknown: [String: (line: Int, count: Int)] = [:]
+        let outerNote = note
 
         func record(_ outcome: ImportSession.Outcome, line: Int, key: String, column: String, code: String) {
+            func note(_ issue: ImportIssue) { outerNote(reader.placed(issue, column: column)) }
             switch outcome {
             case .added: summary.added += 1
             case .present: summary.present += 1
@@ -144,6 +180,11 @@ extension Store {
             case .duplicateInFile(let first):
                 note(ImportIssue(file: path, line: line, column: column, columnNumber: nil, value: key,
                                  expected: "a unique \(column): line \(first) of this file has the same \(column) with different content"))
+            case .leadingZeroCollision(let existing):
+                note(ImportIssue(file: path, line: line, column: column, columnNumber: nil, value: key,
+                                 expected: "a project code that is not another one's without its leading zeros; \(key) looks "
+                                    + "like \(existing), already in the registry: the spreadsheet dropped its leading zeros; "
+                                    + "format the column as Text and type the codes again, so that the project is not added twice"))
             }
         }
 
@@ -180,9 +221,19 @@ extension Store {
         } catch let issue as ImportIssue {
             note(issue)
         }
+        reader.endOfFileIssues().forEach(note)
         for (code, u) in unknown.sorted(by: { $0.value.line < $1.value.line }) {
-            note(ImportIssue(file: path, line: u.line, column: "project_code", columnNumber: nil, value: code,
-                             expected: "a project in the registry (\(u.count == 1 ? "1 row uses" : "\(u.count) rows use") this code): import projects.csv with it first"))
+            let rows = u.count == 1 ? "1 row uses" : "\(u.count) rows use"
+            func note(_ issue: ImportIssue) { outerNote(reader.placed(issue, column: "project_code")) }
+            if let padded = session.registryCode(matchingAfterLeadingZeros: code) {
+                note(ImportIssue(file: path, line: u.line, column: "project_code", columnNumber: nil, value: code,
+                                 expected: "a project in the registry (\(rows) this code); \(code) looks like \(padded) in the "
+                                    + "registry: the spreadsheet dropped its leading zeros; format the column as Text and "
+                                    + "type the codes again (or save the file from the system that exported it)"))
+            } else {
+                note(ImportIssue(file: path, line: u.line, column: "project_code", columnNumber: nil, value: code,
+                                 expected: "a project in the registry (\(rows) this code): import projects.csv with it first"))
+            }
         }
         summary.notes = reader.notes
         if kind == .disbursements, let writer = session.ledgerWriter {

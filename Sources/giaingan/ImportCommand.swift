@@ -7,13 +7,49 @@ import GiaiNganStore
 
 extension FileKind: ExpressibleByArgument {}
 extension AmountUnit: ExpressibleByArgument {}
+extension DateOrder: ExpressibleByArgument {}
+extension DecimalSeparator: ExpressibleByArgument {}
+extension TextEncoding: ExpressibleByArgument {
+    public init?(argument: String) {
+        switch argument.lowercased() {
+        case "utf-8", "utf8": self = .utf8
+        case "windows-1258", "cp1258", "windows1258": self = .windows1258
+        case "utf-16le", "utf16le": self = .utf16le
+        case "utf-16be", "utf16be": self = .utf16be
+        default: return nil
+        }
+    }
+}
+
+/// The `--delimiter` values: a comma, a semicolon, a tab or a bar.
+struct DelimiterArgument: ExpressibleByArgument {
+    var byte: UInt8
+    init?(argument: String) {
+        switch argument.lowercased() {
+        case ",", "comma": byte = UInt8(ascii: ",")
+        case ";", "semicolon": byte = UInt8(ascii: ";")
+        case "tab", "\\t", "\t": byte = UInt8(ascii: "\t")
+        case "|", "bar": byte = UInt8(ascii: "|")
+        default: return nil
+        }
+    }
+    static var allValueStrings: [String] { [",", ";", "tab", "|"] }
+}
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import projects, capital plan lines or treasury ledger entries from CSV files.",
+        abstract: "Import projects, capital plan lines or treasury ledger entries from CSV files or .xlsx workbooks.",
         discussion: """
         KIND is projects, plan or disbursements (the treasury ledger). Files are CSV (UTF-8, with or without
-        BOM; Excel's "CSV UTF-8"), with the column names of FORMATS.md or their Vietnamese aliases.
+        BOM; Excel's "CSV UTF-8"; UTF-16 with a byte-order mark) separated by commas, semicolons or tabs, or
+        .xlsx workbooks (the first sheet, or --sheet NAME), with the column names of FORMATS.md or their
+        Vietnamese aliases; title and metadata rows above the header are passed over. .xls and .ods files are
+        refused: save them as .xlsx or CSV UTF-8.
+
+        What a file does not say is decided from its own values: the order of day and month (a first part
+        above 12 is day first), the decimal separator of million-VND amounts (1.395,6 or 1,395.6). A file that
+        gives no sign reads its dates day first (the summary shows their range) and is refused if its amounts
+        read two ways; --date-order and --decimal-separator decide instead.
 
         All files of one command are one transaction: if any row of any file is wrong, nothing is written
         and every problem is listed (file, line, column, value, what was expected), up to 50.
@@ -31,7 +67,7 @@ struct Import: ParsableCommand {
     @Argument(help: ArgumentHelp("What the files hold: projects, plan or disbursements.", valueName: "KIND"))
     var kind: FileKind
 
-    @Argument(help: ArgumentHelp("The CSV files.", valueName: "FILE"))
+    @Argument(help: ArgumentHelp("The CSV or .xlsx files.", valueName: "FILE"))
     var files: [String]
 
     @OptionGroup var database: DatabaseOptions
@@ -43,6 +79,27 @@ struct Import: ParsableCommand {
     @Option(help: ArgumentHelp("A mapping profile for an export whose columns, type words or date format differ.",
                                discussion: "See fixtures/profiles/ for an example.", valueName: "FILE"))
     var profile: String?
+
+    @Option(help: ArgumentHelp("The field separator of CSV files: , ; tab or | (default: found from the header line).",
+                               valueName: "SEP"))
+    var delimiter: DelimiterArgument?
+
+    @Option(help: ArgumentHelp("The encoding of CSV files: utf-8 (default; UTF-16 with a byte-order mark is read too), "
+                               + "windows-1258, utf-16le or utf-16be.", valueName: "NAME"))
+    var encoding: TextEncoding?
+
+    @Option(name: .customLong("date-order"),
+            help: ArgumentHelp("The order of dates written with slashes: dmy (31/03/2023), mdy (03/31/2023) or ymd "
+                               + "(default: decided per file from its dates, else day first).", valueName: "ORDER"))
+    var dateOrder: DateOrder?
+
+    @Option(name: .customLong("decimal-separator"),
+            help: ArgumentHelp("The decimal separator of million-VND amounts: , (1.395,6) or . (1,395.6) "
+                               + "(default: decided per file from its amounts).", valueName: "SEP"))
+    var decimalSeparator: DecimalSeparator?
+
+    @Option(help: ArgumentHelp("The worksheet of .xlsx files to read (default: the first).", valueName: "NAME"))
+    var sheet: String?
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one CSV file to import") }
@@ -65,6 +122,11 @@ struct Import: ParsableCommand {
 
     func run() throws {
         var options = ReadOptions(unit: unit)
+        options.delimiter = delimiter?.byte
+        options.encoding = encoding
+        options.dateOrder = dateOrder
+        options.decimalSeparator = decimalSeparator
+        options.sheet = sheet
         if let profile {
             options.profile = try MappingProfile.load(path: profile)
             if let u = options.profile?.unit { options.unit = u }
