@@ -298,7 +298,7 @@ public struct WeeklyRun {
                 outcomes.append(try reject(path: path, name: name, kind: nil, message: error.description))
             }
         }
-        let order: [FileKind] = [.projects, .plan, .disbursements]
+        let order: [FileKind] = [.projects, .plan, .envelope, .disbursements]
         for kind in order {
             for c in candidates where c.kind == kind {
                 do {

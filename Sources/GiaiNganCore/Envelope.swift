@@ -71,6 +71,9 @@ public struct EnvelopeRow: Sendable, Hashable {
     public var disbursedVND: VND
     /// The adjusted denominator, when the rules name one.
     public var adjustedVND: VND?
+    /// How many envelope lines of each level make the figures (none: that level was not imported).
+    public var primeMinisterLines = 0
+    public var provinceLines = 0
 
     public init(fundSource: String?, primeMinisterVND: VND = 0, provinceVND: VND = 0, allocatedVND: VND = 0,
                 disbursedVND: VND = 0, adjustedVND: VND? = nil) {
@@ -86,12 +89,20 @@ public struct EnvelopeRow: Sendable, Hashable {
     public var rateOnProvince: Rate? { Rate(disbursedVND: disbursedVND, planVND: provinceVND) }
     public var rateOnAllocated: Rate? { Rate(disbursedVND: disbursedVND, planVND: allocatedVND) }
     public var rateOnAdjusted: Rate? { adjustedVND.flatMap { Rate(disbursedVND: disbursedVND, planVND: $0) } }
-    /// What the province assigned and has not yet allocated to projects (below zero when more
-    /// was allocated than assigned).
-    public var unallocatedVND: VND { VND(clamping: Int128(provinceVND) - Int128(allocatedVND)) }
+    /// What was assigned and not yet allocated to projects: the province's plan less the plan
+    /// allocated, or the Prime Minister's where no province line was imported; below zero when
+    /// more was allocated than assigned; nil with no envelope line at all.
+    public var unallocatedVND: VND? {
+        if provinceLines > 0 { return VND(clamping: Int128(provinceVND) - Int128(allocatedVND)) }
+        if primeMinisterLines > 0 { return VND(clamping: Int128(primeMinisterVND) - Int128(allocatedVND)) }
+        return nil
+    }
     /// The "locally assigned plan" of Circular 37/2025: what the province assigned beyond the
-    /// Prime Minister's plan (zero when it assigned no more).
-    public var locallyAddedVND: VND { max(0, VND(clamping: Int128(provinceVND) - Int128(primeMinisterVND))) }
+    /// Prime Minister's plan (zero when it assigned no more); nil unless both levels were imported.
+    public var locallyAddedVND: VND? {
+        guard provinceLines > 0 && primeMinisterLines > 0 else { return nil }
+        return max(0, VND(clamping: Int128(provinceVND) - Int128(primeMinisterVND)))
+    }
 
     mutating func add(_ other: EnvelopeRow) throws {
         primeMinisterVND = try primeMinisterVND.checkedAdding(other.primeMinisterVND, context: "an envelope total")
@@ -101,6 +112,8 @@ public struct EnvelopeRow: Sendable, Hashable {
         if let a = other.adjustedVND {
             adjustedVND = try (adjustedVND ?? 0).checkedAdding(a, context: "an envelope total")
         }
+        primeMinisterLines += other.primeMinisterLines
+        provinceLines += other.provinceLines
     }
 }
 
@@ -125,8 +138,12 @@ public struct EnvelopeFigures: Sendable, Hashable {
             let key = rules.fundSourceGroup(FundSource.key(line.fundSource))
             var r = row(key)
             switch line.level {
-            case .primeMinister: r.primeMinisterVND = try r.primeMinisterVND.checkedAdding(line.amountVND, context: "an envelope total")
-            case .province: r.provinceVND = try r.provinceVND.checkedAdding(line.amountVND, context: "an envelope total")
+            case .primeMinister:
+                r.primeMinisterVND = try r.primeMinisterVND.checkedAdding(line.amountVND, context: "an envelope total")
+                r.primeMinisterLines += 1
+            case .province:
+                r.provinceVND = try r.provinceVND.checkedAdding(line.amountVND, context: "an envelope total")
+                r.provinceLines += 1
             }
             if let adjusted = rules.adjustedDenominator, line.effectiveOn <= adjusted.excludesAddedAfter,
                (adjusted.basis == .primeMinisterAssigned && line.level == .primeMinister)

@@ -66,6 +66,13 @@ final class FieldDecoder: Sendable {
     func projectClass(_ bytes: UnsafeBufferPointer<UInt8>) throws(ValueError) -> ProjectClass { try classes.parse(bytes: bytes) }
     func tranche(_ bytes: UnsafeBufferPointer<UInt8>) throws(ValueError) -> Tranche { try tranches.parse(bytes: bytes) }
     func entryType(_ bytes: UnsafeBufferPointer<UInt8>) throws(ValueError) -> EntryType { try entryTypes.parse(bytes: bytes) }
+    func envelopeLevel(_ bytes: UnsafeBufferPointer<UInt8>) throws(ValueError) -> EnvelopeLevel { try levels.parse(bytes: bytes) }
+    func flag(_ bytes: UnsafeBufferPointer<UInt8>) throws(ValueError) -> Bool { try flags.parse(bytes: bytes) }
+
+    static let levels = Vocabulary.envelopeLevels()
+    static let flagWords = Vocabulary.flags()
+    var levels: WordList<EnvelopeLevel> { FieldDecoder.levels }
+    var flags: WordList<Bool> { FieldDecoder.flagWords }
 
     // MARK: - Checking a text
 
@@ -81,6 +88,8 @@ final class FieldDecoder: Sendable {
                 case .projectClass: _ = try projectClass(bytes)
                 case .tranche: _ = try tranche(bytes)
                 case .type: _ = try entryType(bytes)
+                case .level: _ = try envelopeLevel(bytes)
+                case .keyProject: _ = try flag(bytes)
                 case .projectCode, .projectName, .investor, .district, .fundSource, .decisionRef, .txnID, .note: break
                 }
                 return nil

@@ -1,6 +1,7 @@
 import GiaiNganCore
 
-/// The three kinds of CSV file GiaiNgan reads (see FORMATS.md).
+/// The kinds of file GiaiNgan reads: the three of FORMATS.md and the capital envelope (README
+/// "The capital envelope").
 public enum FileKind: String, Sendable, CaseIterable {
     /// projects.csv: the project registry.
     case projects
@@ -8,6 +9,9 @@ public enum FileKind: String, Sendable, CaseIterable {
     case plan
     /// disbursements.csv: the treasury ledger.
     case disbursements
+    /// envelope.csv: the capital the Prime Minister and the province assigned, per plan year and
+    /// fund source, with dated changes.
+    case envelope
 
     // MARK: - Columns
 
@@ -22,6 +26,7 @@ public enum FileKind: String, Sendable, CaseIterable {
                 ColumnSpec(.district, alias: "địa bàn", isRequired: false),
                 ColumnSpec(.proceduresCompletedOn, alias: "ngày hoàn thành thủ tục", isRequired: false),
                 ColumnSpec(.constructionStartedOn, alias: "ngày khởi công", isRequired: false),
+                ColumnSpec(.keyProject, alias: "dự án trọng điểm", isRequired: false),
             ]
         case .plan:
             return [
@@ -46,6 +51,16 @@ public enum FileKind: String, Sendable, CaseIterable {
                 ColumnSpec(.amountVND, alias: "số tiền", isRequired: true),
                 ColumnSpec(.note, alias: "diễn giải", isRequired: false),
             ]
+        case .envelope:
+            return [
+                ColumnSpec(.planYear, alias: "năm kế hoạch", isRequired: true),
+                ColumnSpec(.level, alias: "cấp giao", isRequired: true),
+                ColumnSpec(.tranche, alias: "loại vốn", isRequired: false),
+                ColumnSpec(.fundSource, alias: "nguồn vốn", isRequired: false),
+                ColumnSpec(.amountVND, alias: "số vốn giao", isRequired: true),
+                ColumnSpec(.effectiveOn, alias: "ngày hiệu lực", isRequired: true),
+                ColumnSpec(.decisionRef, alias: "số quyết định", isRequired: false),
+            ]
         }
     }
 
@@ -61,6 +76,7 @@ public enum FileKind: String, Sendable, CaseIterable {
         case .projects: return "a projects file (the project registry)"
         case .plan: return "a plan file (capital plan lines)"
         case .disbursements: return "a disbursements file (the treasury ledger)"
+        case .envelope: return "an envelope file (the capital assigned to the province)"
         }
     }
 
@@ -139,6 +155,7 @@ enum Field: Int, CaseIterable, Sendable {
     case projectCode, projectName, investor, district, proceduresCompletedOn, constructionStartedOn
     case planYear, projectClass, tranche, fundSource, amountVND, effectiveOn, decisionRef
     case txnID, date, type, note
+    case keyProject, level
 
     /// The canonical column name.
     var name: String {
@@ -160,6 +177,8 @@ enum Field: Int, CaseIterable, Sendable {
         case .date: return "date"
         case .type: return "type"
         case .note: return "note"
+        case .keyProject: return "key_project"
+        case .level: return "level"
         }
     }
 }

@@ -239,6 +239,10 @@ public final class TableReader {
         return placed
     }
 
+    /// Whether the file has a `key_project` column: without one, a registry re-import keeps what
+    /// was stored.
+    public var hasKeyProjectColumn: Bool { header.columnOf[Field.keyProject.rawValue] >= 0 }
+
     /// How many of the kind's columns the header names (to tell which kind a file is).
     var knownColumns: Int { Set(header.columnOf.filter { $0 >= 0 }).count }
     /// The line of the header row.
@@ -268,6 +272,39 @@ public final class TableReader {
         }
     }
 
+    /// The next row of an envelope file, or `nil` at its end. Requires `kind == .envelope`.
+    public func nextEnvelopeLine() throws(ImportIssue) -> DecodedRow<EnvelopeLine>? {
+        precondition(kind == .envelope, "nextEnvelopeLine() reads an envelope file, not \(kind.rawValue)")
+        switch source {
+        case .csv(let s): return try nextEnvelopeLine(s)
+        case .sheet(let s): return try nextEnvelopeLine(s)
+        }
+    }
+
+    private func nextEnvelopeLine<S: RowSource>(_ s: S) throws(ImportIssue) -> DecodedRow<EnvelopeLine>? {
+        while true {
+            guard let line = try nextDataRow(s) else { return nil }
+            if let ragged = raggedIssue(s, line) { return DecodedRow(line: line, value: nil, issues: [ragged]) }
+            var issues: [ImportIssue] = []
+            let year = try value(s, .planYear, line, &issues, required: true, decoder.year)
+            let level = try value(s, .level, line, &issues, required: true, decoder.envelopeLevel)
+            let tranche = try value(s, .tranche, line, &issues, required: false, decoder.tranche)
+            let fundSource = try text(s, .fundSource, line, &issues, required: false)
+            let amount = try amountValue(s, line, &issues, positive: false)
+            let effectiveOn = try value(s, .effectiveOn, line, &issues, required: true) { [state, decoder] bytes throws(ValueError) in try state.readDate(bytes, line: line, parser: decoder.dates) }
+            let decisionRef = try text(s, .decisionRef, line, &issues, required: false)
+            try throwIfRereading()
+            guard issues.isEmpty, let year, let level, let amount, let effectiveOn else {
+                return DecodedRow(line: line, value: nil, issues: issues)
+            }
+            state.addToTotals(amount)
+            return DecodedRow(line: line, value: EnvelopeLine(planYear: year, level: level, tranche: tranche ?? .current,
+                                                              fundSource: fundSource, amountVND: amount, effectiveOn: effectiveOn,
+                                                              decisionRef: decisionRef),
+                              issues: [])
+        }
+    }
+
     /// The next row of a disbursements file, or `nil` at its end. Requires `kind == .disbursements`.
     public func nextLedgerEntry() throws(ImportIssue) -> DecodedRow<LedgerEntry>? {
         precondition(kind == .disbursements, "nextLedgerEntry() reads a disbursements file, not \(kind.rawValue)")
@@ -288,13 +325,15 @@ public final class TableReader {
             let district = try text(s, .district, line, &issues, required: false)
             let procedures = try value(s, .proceduresCompletedOn, line, &issues, required: false) { [state, decoder] bytes throws(ValueError) in try state.readDate(bytes, line: line, parser: decoder.dates) }
             let started = try value(s, .constructionStartedOn, line, &issues, required: false) { [state, decoder] bytes throws(ValueError) in try state.readDate(bytes, line: line, parser: decoder.dates) }
+            let key = try value(s, .keyProject, line, &issues, required: false, decoder.flag)
             try throwIfRereading()
             guard issues.isEmpty, let code, let name, let investor else {
                 return DecodedRow(line: line, value: nil, issues: issues)
             }
-            return DecodedRow(line: line, value: Project(code: code, name: name, investor: InvestorID(investor), district: district,
-                                                         proceduresCompletedOn: procedures, constructionStartedOn: started),
-                              issues: [])
+            var project = Project(code: code, name: name, investor: InvestorID(investor), district: district,
+                                  proceduresCompletedOn: procedures, constructionStartedOn: started)
+            project.isKeyProject = key ?? false
+            return DecodedRow(line: line, value: project, issues: [])
         }
     }
 

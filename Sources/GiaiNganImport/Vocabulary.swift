@@ -96,6 +96,23 @@ enum Vocabulary {
                  extra: [("dự án chuyển tiếp", .transitional), ("dự án khởi công mới", .newStart)])
     }
 
+    /// Envelope levels: `prime_minister` / `province`, `thủ tướng` / `tỉnh`.
+    static func envelopeLevels() -> WordList<EnvelopeLevel> {
+        WordList(what: "an envelope level",
+                 canonical: [("prime_minister", .primeMinister), ("province", .province)],
+                 vietnamese: [("thủ tướng", .primeMinister), ("tỉnh", .province)],
+                 extra: [("ttg", .primeMinister), ("thủ tướng chính phủ", .primeMinister), ("trung ương", .primeMinister),
+                         ("hđnd tỉnh", .province), ("ubnd tỉnh", .province), ("địa phương", .province)])
+    }
+
+    /// Yes/no cells (`key_project`): `yes`/`no`, `x`, `có`/`không`, `1`/`0`, `true`/`false`; empty is no.
+    static func flags() -> WordList<Bool> {
+        WordList(what: "yes or no",
+                 canonical: [("yes", true), ("no", false)],
+                 vietnamese: [("có", true), ("không", false)],
+                 extra: [("x", true), ("1", true), ("0", false), ("true", true), ("false", false), ("trọng điểm", true)])
+    }
+
     /// Tranches: `current` / `carried_over` / `advance_plan`, `trong năm` / `kéo dài` / `ứng trước`.
     static func tranches() -> WordList<Tranche> {
         WordList(what: "a tranche",

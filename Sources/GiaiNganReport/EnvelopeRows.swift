@@ -13,18 +13,26 @@ enum EnvelopeRows {
     /// The total's rows: assigned by the Prime Minister, by the province, of which locally
     /// added, allocated to projects, unallocated, the adjusted denominator when the rules name
     /// one, and the disbursed amount.
+    /// A level no envelope line was imported for is left out, and so are the parts it would make.
     static func denominators(_ r: EnvelopeRow, _ rules: RuleSet, _ L: Language) -> [Denominator] {
-        var rows = [
-            Denominator(label: L.t("Kế hoạch Thủ tướng Chính phủ giao", "Plan assigned by the Prime Minister"),
-                        amountVND: r.primeMinisterVND, rate: r.rateOnPrimeMinister),
-            Denominator(label: L.t("Kế hoạch tỉnh giao", "Plan assigned by the province"),
-                        amountVND: r.provinceVND, rate: r.rateOnProvince),
-            Denominator(label: L.t("  trong đó địa phương giao tăng thêm", "  of which added locally"),
-                        amountVND: r.locallyAddedVND, rate: nil),
-            Denominator(label: L.t("Kế hoạch đã phân bổ cho dự án", "Plan allocated to projects"),
-                        amountVND: r.allocatedVND, rate: r.rateOnAllocated),
-            Denominator(label: L.t("Chưa phân bổ", "Not yet allocated"), amountVND: r.unallocatedVND, rate: nil),
-        ]
+        var rows: [Denominator] = []
+        if r.primeMinisterLines > 0 {
+            rows.append(Denominator(label: L.t("Kế hoạch Thủ tướng Chính phủ giao", "Plan assigned by the Prime Minister"),
+                                    amountVND: r.primeMinisterVND, rate: r.rateOnPrimeMinister))
+        }
+        if r.provinceLines > 0 {
+            rows.append(Denominator(label: L.t("Kế hoạch tỉnh giao", "Plan assigned by the province"),
+                                    amountVND: r.provinceVND, rate: r.rateOnProvince))
+        }
+        if let added = r.locallyAddedVND {
+            rows.append(Denominator(label: L.t("  trong đó địa phương giao tăng thêm", "  of which added locally"),
+                                    amountVND: added, rate: nil))
+        }
+        rows.append(Denominator(label: L.t("Kế hoạch đã phân bổ cho dự án", "Plan allocated to projects"),
+                                amountVND: r.allocatedVND, rate: r.rateOnAllocated))
+        if let unallocated = r.unallocatedVND {
+            rows.append(Denominator(label: L.t("Chưa phân bổ", "Not yet allocated"), amountVND: unallocated, rate: nil))
+        }
         if let adjusted = rules.adjustedDenominator, let amount = r.adjustedVND {
             rows.append(Denominator(label: adjustedLabel(adjusted, L), amountVND: amount, rate: r.rateOnAdjusted))
         }
@@ -57,9 +65,9 @@ enum EnvelopeRows {
     static func cells(_ r: EnvelopeRow, _ rules: RuleSet, _ display: Display, amount: (VND) -> String) -> [String] {
         var out = [amount(r.primeMinisterVND), display.percent(r.rateOnPrimeMinister),
                    amount(r.provinceVND), display.percent(r.rateOnProvince),
-                   amount(r.locallyAddedVND),
+                   r.locallyAddedVND.map(amount) ?? "—",
                    amount(r.allocatedVND), display.percent(r.rateOnAllocated),
-                   amount(r.unallocatedVND)]
+                   r.unallocatedVND.map(amount) ?? "—"]
         if rules.adjustedDenominator != nil {
             out += [amount(r.adjustedVND ?? 0), display.percent(r.rateOnAdjusted)]
         }

@@ -263,8 +263,9 @@ public enum JSONReport {
             var fields: [(String, JSONValue)] = [("fund_source", r.fundSource.map { $0.isEmpty ? .null : .string($0) } ?? .null)]
             fields += [
                 ("prime_minister_vnd", .int(r.primeMinisterVND)), ("province_vnd", .int(r.provinceVND)),
-                ("locally_added_vnd", .int(r.locallyAddedVND)), ("allocated_vnd", .int(r.allocatedVND)),
-                ("unallocated_vnd", .int(r.unallocatedVND)), ("disbursed_vnd", .int(r.disbursedVND)),
+                ("locally_added_vnd", r.locallyAddedVND.map { .int($0) } ?? .null), ("allocated_vnd", .int(r.allocatedVND)),
+                ("unallocated_vnd", r.unallocatedVND.map { .int($0) } ?? .null), ("disbursed_vnd", .int(r.disbursedVND)),
+                ("prime_minister_lines", .int(Int64(r.primeMinisterLines))), ("province_lines", .int(Int64(r.provinceLines))),
                 ("rate_on_prime_minister", rate(r.rateOnPrimeMinister)), ("rate_on_province", rate(r.rateOnProvince)),
                 ("rate_on_allocated", rate(r.rateOnAllocated)),
                 ("adjusted_vnd", r.adjustedVND.map { .int($0) } ?? .null), ("rate_on_adjusted", rate(r.rateOnAdjusted)),

@@ -25,6 +25,7 @@ final class ImportSession {
     private var projectIDs: [String: Int64] = [:]
     private var investorIDs: [String: Int64] = [:]
     private var planOccurrences: [String: Int] = [:]
+    private var envelopeOccurrences: [String: Int] = [:]
     private var projectLines: [String: Int] = [:]
     private var insertPlan: Statement?
 
@@ -90,7 +91,10 @@ final class ImportSession {
         return id
     }
 
-    func add(_ p: Project, line: Int) throws -> Outcome {
+    /// - parameter keyProjectGiven: the file has a `key_project` column; without one the stored
+    ///   mark is kept.
+    func add(_ p: Project, line: Int, keyProjectGiven: Bool = true) throws -> Outcome {
+        var p = p
         if let first = projectLines[p.code] { return .duplicateInFile(line: first) }
         projectLines[p.code] = line
         let investor = try investorID(p.investor)
@@ -98,19 +102,21 @@ final class ImportSession {
         guard let id = projectIDs[p.code] else {
             if let existing = registryCode(matchingAfterLeadingZeros: p.code) { return .leadingZeroCollision(existing) }
             try db.execute(sql: """
-                INSERT INTO project (code, name, investor_id, district, procedures_completed_on, construction_started_on, import_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [p.code, p.name, investor, p.district, proc, start, importID])
+                INSERT INTO project (code, name, investor_id, district, procedures_completed_on, construction_started_on, import_id,
+                    key_project)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [p.code, p.name, investor, p.district, proc, start, importID, p.isKeyProject])
             projectIDs[p.code] = db.lastInsertedRowID
             if let key = ImportSession.digitsKey(p.code), codesByDigits != nil { codesByDigits?[key] = p.code }
             return .added
         }
-        let old = try Row.fetchOne(db, sql: """
-            SELECT name, investor_id, district, procedures_completed_on, construction_started_on FROM project WHERE id = ?
-            """, arguments: [id])!
+        guard let old = try Row.fetchOne(db, sql: """
+            SELECT name, investor_id, district, procedures_completed_on, construction_started_on, key_project FROM project WHERE id = ?
+            """, arguments: [id]) else { throw StoreError.invalid("project \(p.code) vanished during the import") }
         let oldInvestor: Int64 = old[1]
+        if !keyProjectGiven { p.isKeyProject = old[5] }
         let same = (old[0] as String) == p.name && oldInvestor == investor && (old[2] as String?) == p.district
-            && (old[3] as Int?) == proc && (old[4] as Int?) == start
+            && (old[3] as Int?) == proc && (old[4] as Int?) == start && (old[5] as Bool) == p.isKeyProject
         if same { return .present }
         if oldInvestor != investor {
             try db.execute(sql: """
@@ -120,18 +126,47 @@ final class ImportSession {
         }
         try db.execute(sql: """
             UPDATE project SET name = ?, investor_id = ?, district = ?, procedures_completed_on = ?,
-                construction_started_on = ?, import_id = ? WHERE id = ?
-            """, arguments: [p.name, investor, p.district, proc, start, importID, id])
+                construction_started_on = ?, import_id = ?, key_project = ? WHERE id = ?
+            """, arguments: [p.name, investor, p.district, proc, start, importID, p.isKeyProject, id])
         return .updated
+    }
+
+    // MARK: - Envelope lines
+
+    /// Stores an envelope line; a line repeating one already stored (same content, same place
+    /// among identical lines of its file) is already present.
+    func add(_ l: EnvelopeLine) throws -> Outcome {
+        let fundSource = FundSource.key(l.fundSource)
+        let key = "\(l.planYear)|\(l.level.rawValue)|\(l.tranche.rawValue)|\(fundSource)|\(l.effectiveOn.dayNumber)|\(l.decisionRef ?? "")|\(l.amountVND)"
+        let occurrence = envelopeOccurrences[key, default: 0] + 1
+        envelopeOccurrences[key] = occurrence
+        try db.execute(sql: """
+            INSERT INTO envelope_line (plan_year, level, tranche, fund_source, amount, effective_on, decision_ref, occurrence,
+                import_id, source_line)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+            ON CONFLICT DO NOTHING
+            """, arguments: [l.planYear, l.level.rawValue, l.tranche.storeCode, fundSource, l.amountVND, l.effectiveOn.dayNumber,
+                             l.decisionRef ?? "", occurrence, importID])
+        return db.changesCount > 0 ? .added : .present
+    }
+
+    /// A plan year whose stored envelope lines add up (in absolute values) beyond the bound every
+    /// sum of money keeps, if any.
+    func envelopeYearOverLimit() throws -> Int? {
+        try Int.fetchOne(db, sql: """
+            SELECT plan_year FROM envelope_line GROUP BY plan_year HAVING TOTAL(ABS(amount)) > 9e18 LIMIT 1
+            """)
     }
 
     // MARK: - Plan lines
 
     func add(_ l: PlanLine, line: Int) throws -> Outcome {
         guard let project = projectIDs[l.projectCode] else { return .unknownProject }
+        // The fund source as reports key it (`nstw` is NSTW), so a respelled file is the same lines.
+        let fundSource = FundSource.key(l.fundSource)
         // Identical lines within one file are distinct decision lines: number them, so that a
         // second file repeating them is recognised as already present.
-        let key = "\(project)|\(l.planYear)|\(l.tranche.rawValue)|\(l.effectiveOn.dayNumber)|\(l.decisionRef ?? "")|\(l.amountVND)|\(l.projectClass.rawValue)|\(l.fundSource ?? "")"
+        let key = "\(project)|\(l.planYear)|\(l.tranche.rawValue)|\(l.effectiveOn.dayNumber)|\(l.decisionRef ?? "")|\(l.amountVND)|\(l.projectClass.rawValue)|\(fundSource)"
         let occurrence = planOccurrences[key, default: 0] + 1
         planOccurrences[key] = occurrence
         if insertPlan == nil {
@@ -141,8 +176,8 @@ final class ImportSession {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                 """)
         }
-        try insertPlan!.execute(arguments: [project, l.planYear, l.projectClass.rawValue, l.tranche.storeCode,
-                                            l.fundSource ?? "", l.amountVND, l.effectiveOn.dayNumber,
+        try insertPlan?.execute(arguments: [project, l.planYear, l.projectClass.rawValue, l.tranche.storeCode,
+                                            fundSource, l.amountVND, l.effectiveOn.dayNumber,
                                             l.decisionRef ?? "", occurrence, importID, line])
         return db.changesCount > 0 ? .added : .present
     }

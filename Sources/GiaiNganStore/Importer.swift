@@ -205,13 +205,24 @@ extension Store {
                     guard let row = try reader.nextProject() else { break }
                     summary.rowsRead += 1
                     row.issues.forEach(note)
-                    if let p = row.value { record(try session.add(p, line: row.line), line: row.line, key: p.code, column: "project_code", code: p.code) }
+                    if let p = row.value {
+                        record(try session.add(p, line: row.line, keyProjectGiven: reader.hasKeyProjectColumn), line: row.line,
+                               key: p.code, column: "project_code", code: p.code)
+                    }
                     continue
                 case .plan:
                     guard let row = try reader.nextPlanLine() else { break }
                     summary.rowsRead += 1
                     row.issues.forEach(note)
                     if let l = row.value { record(try session.add(l, line: row.line), line: row.line, key: l.projectCode, column: "project_code", code: l.projectCode) }
+                    continue
+                case .envelope:
+                    guard let row = try reader.nextEnvelopeLine() else { break }
+                    summary.rowsRead += 1
+                    row.issues.forEach(note)
+                    if let l = row.value {
+                        record(try session.add(l), line: row.line, key: "\(l.planYear)", column: "plan_year", code: "")
+                    }
                     continue
                 case .disbursements:
                     break
@@ -222,6 +233,11 @@ extension Store {
             note(issue)
         }
         reader.endOfFileIssues().forEach(note)
+        if kind == .envelope, let year = try session.envelopeYearOverLimit() {
+            note(ImportIssue(file: path, line: 0, column: "amount_vnd", columnNumber: nil, value: "\(year)",
+                             expected: "envelope lines of plan year \(year) that add up to at most 9 × 10^18 VND in absolute "
+                                + "values: beyond that the sums a check makes would overflow"))
+        }
         for (code, u) in unknown.sorted(by: { $0.value.line < $1.value.line }) {
             let rows = u.count == 1 ? "1 row uses" : "\(u.count) rows use"
             func note(_ issue: ImportIssue) { outerNote(reader.placed(issue, column: "project_code")) }

@@ -368,6 +368,18 @@ public final class Store: @unchecked Sendable {
                 ALTER TABLE project ADD COLUMN key_project INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        m.registerMigration("v10: fund sources of plan lines in the form reports key them") { db in
+            // Plan lines are identified by their content, fund source included: stored as
+            // `FundSource.key` makes it (upper case, normalised), a file that spells a code
+            // another way repeats the same lines instead of adding them. A line that would then
+            // collide with a stored one keeps its spelling (it was imported twice before).
+            for text in try String.fetchAll(db, sql: "SELECT DISTINCT fund_source FROM plan_line") {
+                let key = FundSource.key(text)
+                if key != text {
+                    try db.execute(sql: "UPDATE OR IGNORE plan_line SET fund_source = ? WHERE fund_source = ?", arguments: [key, text])
+                }
+            }
+        }
         return m
     }
 }
