@@ -10,7 +10,7 @@ struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the main job on the bundled fictional province and print the report.",
         discussion: """
-        Imports fixtures/province (48 projects, 12 investors, the 2022 and 2023 plans and treasury ledgers)
+        Imports fixtures/province (53 projects, 12 investors, the 2022 and 2023 plans, the 2023 capital envelope and treasury ledgers)
         into a temporary database, checks it as of 15/09/2023 — two weeks before Q3 — and prints the report.
         Nothing is written outside the temporary folder unless --keep PATH is given: then the database is
         kept at PATH, so the tour can go on (giaingan check --db PATH --as-of 2023-09-15, giaingan investors,
@@ -53,9 +53,12 @@ struct Demo: ParsableCommand {
         try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
         defer { try? fm.removeItem(at: tmp) }
         let store = try Store(path: keep ?? tmp.appendingPathComponent("demo.sqlite").path)
-        let ledgers = try fm.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("disbursements") && $0.hasSuffix(".csv") }.sorted()
+        let names = try fm.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".csv") }.sorted()
+        let ledgers = names.filter { $0.hasPrefix("disbursements") }
+        let plans = names.filter { $0.hasPrefix("plan") }
+        let envelopes = names.filter { $0.hasPrefix("envelope") }
         let today = Dates.today()
-        for (kind, files) in [(FileKind.projects, ["projects.csv"]), (.plan, ["plan.csv"]), (.disbursements, ledgers)] {
+        for (kind, files) in [(FileKind.projects, ["projects.csv"]), (.plan, plans), (.envelope, envelopes), (.disbursements, ledgers)] {
             for s in try store.importFiles(kind: kind, paths: files.map { dir + "/" + $0 }, today: today) {
                 printErr("demo: import \(kind.rawValue): " + s.line.replacingOccurrences(of: dir + "/", with: ""))
             }
