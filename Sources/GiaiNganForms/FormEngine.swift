@@ -4,7 +4,9 @@ import GiaiNganReport
 /// The month a form reports on: actual figures to the end of the month before (D), an estimate
 /// to the end of this month (E), as Circular 37/2025 asks of the monthly report.
 public struct ReportingMonth: Sendable, Hashable, CustomStringConvertible {
+    /// The calendar year of the reporting month.
     public let year: Int
+    /// 1…12.
     public let month: Int
 
     /// `2023-09`; nil for anything else.
@@ -16,6 +18,7 @@ public struct ReportingMonth: Sendable, Hashable, CustomStringConvertible {
         month = m
     }
 
+    /// The month `month` of `year`; nil outside 1…12 or the supported years.
     public init?(year: Int, month: Int) {
         guard (1...12).contains(month), SupportedRange.problem(planYear: year) == nil else { return nil }
         self.year = year
@@ -26,6 +29,7 @@ public struct ReportingMonth: Sendable, Hashable, CustomStringConvertible {
     public var actualDate: CivilDate { CivilDate.startOfMonth(year: year, month: month).adding(days: -1) }
     /// E: the last day of the reporting month.
     public var estimateDate: CivilDate { CivilDate.endOfMonth(year: year, month: month) }
+    /// `2023-09`.
     public var description: String { "\(year)-\(month < 10 ? "0" : "")\(month)" }
 }
 
@@ -45,12 +49,14 @@ public struct FormInputs: Sendable {
         }
     }
 
+    /// The reporting month.
     public var month: ReportingMonth
     /// The rules' counted tranches.
     public var main: Figures
     /// Each tranche a row group names, counted alone.
     public var byTranche: [Tranche: Figures]
 
+    /// The inputs of a form for `month`.
     public init(month: ReportingMonth, main: Figures, byTranche: [Tranche: Figures] = [:]) {
         self.month = month
         self.main = main
@@ -159,7 +165,9 @@ public struct FormTable: Sendable {
         public var indent: Int
     }
 
+    /// The form this table was computed from.
     public var spec: FormSpec
+    /// Title, subtitle and notes with their placeholders filled.
     public var title: [String]
     public var subtitle: [String]
     public var notes: [String]
@@ -169,12 +177,20 @@ public struct FormTable: Sendable {
     public var header: [[HeaderCell?]]
     /// The numbers row (A, B, 1, 2 …), nil when the form has none.
     public var numbers: [String]?
+    /// The rows, in the form's order, one value per column.
     public var rows: [Row]
+    /// The reporting month.
     public var month: ReportingMonth
+    /// Whether the plan year holds nothing (no plan line, no entry) at D.
+    public var isEmptyYear = false
+    /// The plan year reported on.
+    public var planYear = 0
 }
 
 /// Computes a form from its spec and the figures.
 public enum FormEngine {
+    /// The form `spec` computed from `inputs`: rows in the file's order, each column's measure read
+    /// from each row (see `Measure`), headers merged, placeholders filled; `lang` names what GiaiNgan adds.
     public static func table(_ spec: FormSpec, inputs: FormInputs, lang: Language = .vi) -> FormTable {
         let text = FormText(spec: spec, inputs: inputs, lang: lang)
         var rows: [FormTable.Row] = []
@@ -274,9 +290,12 @@ public enum FormEngine {
                 }
             }
         }
-        return FormTable(spec: spec, title: spec.title.map(text.fill), subtitle: spec.subtitle.map(text.fill),
-                         notes: spec.notes.map(text.fill), unitLine: text.unitLine, header: header(spec, fill: text.fill),
-                         numbers: spec.columnNumbers ? numbers(spec) : nil, rows: rows, month: inputs.month)
+        var table = FormTable(spec: spec, title: spec.title.map(text.fill), subtitle: spec.subtitle.map(text.fill),
+                              notes: spec.notes.map(text.fill), unitLine: text.unitLine, header: header(spec, fill: text.fill),
+                              numbers: spec.columnNumbers ? numbers(spec) : nil, rows: rows, month: inputs.month)
+        table.isEmptyYear = inputs.main.actual.isEmptyYear
+        table.planYear = inputs.main.actual.planYear
+        return table
     }
 
     static func projectRow(_ p: ProjectResult, _ f: FormInputs.Figures, _ est: Estimates, lang: Language) -> RowFigures {

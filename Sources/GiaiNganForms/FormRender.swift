@@ -6,6 +6,7 @@ import GiaiNganXLSX
 public enum FormFormat: String, Sendable, CaseIterable {
     case xlsx, csv, html
 
+    /// `xlsx`, `csv` or `html`.
     public var fileExtension: String { rawValue }
 }
 
@@ -69,7 +70,7 @@ public enum FormRender {
         }
         /// Lines a text takes in a cell `width` characters wide (bold text is wider).
         func lines(_ text: String, _ width: Double, bold: Bool = true) -> Int {
-            max(1, Int((Double(text.count) * (bold ? 1.1 : 1.0) / max(1, width - 1)).rounded(.up)))
+            max(1, Int((Double(text.count) * (bold ? 1.0 : 0.85) / max(1, width - 1)).rounded(.up)))
         }
         let headerTop = row
         let headerStyle = CellStyle(bold: true, wrap: true, alignment: .center, verticalCenter: true, border: true, fill: 0xF2F2F2)

@@ -23,11 +23,14 @@ public struct FormSpec: Sendable, Hashable {
     public var rateDecimals: Int
     /// Whether a row of column numbers (A, B, 1, 2, 3 = 1 + 2 …) follows the headers.
     public var columnNumbers: Bool
+    /// The columns, left to right.
     public var columns: [FormColumn]
+    /// The row groups, top to bottom.
     public var rows: [FormRowGroup]
     /// How a fund source code is named in a row ("NSTW" → "Vốn ngân sách trung ương").
     public var fundSourceNames: [String: String]
 
+    /// A form; `FormFile.parse` makes one from TOML and checks it.
     public init(id: String, formCode: String? = nil, title: [String], subtitle: [String] = [], notes: [String] = [],
                 unit: DisplayConventions.AmountUnit = .million, amountDecimals: Int = 0, rateDecimals: Int = 1,
                 columnNumbers: Bool = true, columns: [FormColumn], rows: [FormRowGroup],
@@ -60,7 +63,9 @@ public struct FormSpec: Sendable, Hashable {
 /// last header row. So `["Kế hoạch năm 2025", "Thủ tướng giao"]` and `["Kế hoạch năm 2025",
 /// "Tỉnh giao"]` print one cell "Kế hoạch năm 2025" over two.
 public struct FormColumn: Sendable, Hashable {
+    /// What the column shows.
     public var measure: Measure
+    /// The header's lines, top to bottom.
     public var header: [String]
     /// The column's number in the numbers row; default `A`, `B`… for text columns and 1, 2…
     /// for figures.
@@ -70,6 +75,7 @@ public struct FormColumn: Sendable, Hashable {
     /// Decimals for this column only (amounts or rates).
     public var decimals: Int?
 
+    /// A column showing `measure` under `header`.
     public init(measure: Measure, header: [String], number: String? = nil, width: Double? = nil, decimals: Int? = nil) {
         self.measure = measure
         self.header = header
@@ -105,12 +111,14 @@ public struct FormRowGroup: Sendable, Hashable {
         case dash
     }
 
+    /// Which rows the group makes.
     public var kind: Kind
     /// The row's text for `heading` and `total`; placeholders filled.
     public var label: String?
     /// For `total` and `fund_sources`: the tranche whose figures the rows show (`current`,
     /// `carried_over`, `advance_plan`); nil: the tranches the rules count.
     public var tranche: Tranche?
+    /// How the group's rows are numbered.
     public var numbering: Numbering
     /// How the rows under each row (fund sources, projects) are numbered.
     public var childNumbering: Numbering
@@ -118,11 +126,14 @@ public struct FormRowGroup: Sendable, Hashable {
     public var withFundSources: Bool
     /// Under each investor, its projects.
     public var withProjects: Bool
+    /// The group's rows in bold (children are not).
     public var bold: Bool
+    /// The group's rows in italics.
     public var italic: Bool
     /// Left indent of the label, in levels.
     public var indent: Int
 
+    /// A row group of `kind`.
     public init(kind: Kind, label: String? = nil, tranche: Tranche? = nil, numbering: Numbering = .none,
                 childNumbering: Numbering = .dash, withFundSources: Bool = false, withProjects: Bool = false, bold: Bool = false, italic: Bool = false,
                 indent: Int = 0) {

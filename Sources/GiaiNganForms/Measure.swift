@@ -79,6 +79,7 @@ public enum Measure: String, Sendable, Hashable, CaseIterable {
     /// What kind of value the measure is, which decides its cell format.
     public enum Kind: Sendable { case text, amount, rate, points, count }
 
+    /// Text, amount, rate, points or count.
     public var kind: Kind {
         switch self {
         case .ordinal, .label, .projectCode, .investor, .district, .projectClass, .fundSource, .blank: .text

@@ -11,15 +11,20 @@ public enum DataCell: Sendable, Hashable {
 /// A sheet that is one table: a header row, frozen, with filter buttons, and rows under it;
 /// columns fitted to their longest cell (within `maxColumnWidth`).
 public struct DataSheet: Sendable {
+    /// The sheet's tab name (made valid by `Workbook.sheetName`).
     public var name: String
+    /// The header row, one text per column.
     public var headers: [String]
+    /// The rows under the header; cells beyond the header's columns are ignored.
     public var rows: [[DataCell]]
     /// Lines above the header (what the sheet is, as of when), one merged row each; none in
     /// constant-memory workbooks, which cannot merge.
     public var preamble: [String]
 
+    /// The widest a fitted column gets, in characters: longer texts wrap or are cut off on screen.
     public static let maxColumnWidth = 60.0
 
+    /// A sheet named `name` with these headers and rows.
     public init(name: String, headers: [String], rows: [[DataCell]] = [], preamble: [String] = []) {
         self.name = name
         self.headers = headers

@@ -3,7 +3,9 @@ import Foundation
 
 /// An error from libxlsxwriter or from the wrapper, with what was being written.
 public struct XLSXError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong, with what was being written.
     public let description: String
+    /// An error with this message.
     public init(_ message: String) { description = message }
 
     init(_ code: lxw_error, _ what: @autoclosure () -> String) {
@@ -19,18 +21,24 @@ public struct CellStyle: Hashable, Sendable {
 
     /// An Excel number format code (`#,##0`, `0.00%`), or nil for General.
     public var numberFormat: String?
+    /// Bold font.
     public var bold = false
+    /// Italic font.
     public var italic = false
     /// Wrap text in the cell (headers over several lines).
     public var wrap = false
+    /// Horizontal alignment.
     public var alignment = Alignment.general
+    /// Text centred vertically (headers over several rows).
     public var verticalCenter = false
     /// A thin border on every side (the grid of a printed form).
     public var border = false
+    /// Font size in points; nil: the default (11).
     public var fontSize: Double?
     /// Background fill as 0xRRGGBB.
     public var fill: UInt32?
 
+    /// A style; every part defaults to Excel's own.
     public init(numberFormat: String? = nil, bold: Bool = false, italic: Bool = false, wrap: Bool = false,
                 alignment: Alignment = .general, verticalCenter: Bool = false, border: Bool = false,
                 fontSize: Double? = nil, fill: UInt32? = nil) {
@@ -45,6 +53,7 @@ public struct CellStyle: Hashable, Sendable {
         self.fill = fill
     }
 
+    /// No format at all: General, the default font.
     public static let plain = CellStyle()
 }
 
@@ -64,7 +73,9 @@ public final class Workbook {
     private var handle: UnsafeMutablePointer<lxw_workbook>?
     private var formats: [CellStyle: UnsafeMutablePointer<lxw_format>] = [:]
     private var sheets: [Sheet] = []
+    /// Where `close()` writes the file.
     public let path: String
+    /// Whether rows are flushed as they are written (see `init`).
     public let constantMemory: Bool
 
     /// Starts a workbook at `path`.
@@ -204,7 +215,9 @@ public final class Sheet {
 
     /// Excel's limits: a cell holds at most 32,767 characters; a sheet 1,048,576 rows and 16,384 columns.
     public static let maxTextCharacters = 32_767
+    /// Rows a sheet holds.
     public static let maxRows = 1_048_576
+    /// Columns a sheet holds.
     public static let maxColumns = 16_384
 
     init(_ handle: UnsafeMutablePointer<lxw_worksheet>, workbook: Workbook) {
@@ -240,12 +253,16 @@ public final class Sheet {
         return cut + "…"
     }
 
+    /// Writes a number (0-based row and column).
+    /// - throws: `XLSXError` beyond Excel's rows and columns, or when libxlsxwriter refuses.
     public func write(row: Int, column: Int, number: Double, style: CellStyle = .plain) throws {
         try check(row, column)
         let code = worksheet_write_number(try ws(), lxw_row_t(row), lxw_col_t(column), number, workbook.format(style))
         guard code == LXW_NO_ERROR else { throw XLSXError(code, "row \(row + 1), column \(column + 1)") }
     }
 
+    /// Writes text (cut at `maxTextCharacters`, see `cellText`); never a formula.
+    /// - throws: `XLSXError` beyond Excel's rows and columns, or when libxlsxwriter refuses.
     public func write(row: Int, column: Int, text: String, style: CellStyle = .plain) throws {
         try check(row, column)
         let w = try ws(), f = workbook.format(style)

@@ -77,6 +77,11 @@ struct FormFill: ParsableCommand {
         let store = try openExisting(database)
         let ruleSet = try CheckService.rules(path: rules, year: year, asOf: month.estimateDate)
         let table = try FormService.table(store: store, rules: ruleSet, spec: spec, month: month, rankBy: rank, lang: lang)
+        if table.isEmptyYear {
+            let years = try store.planYears().map(String.init).joined(separator: ", ")
+            printErr("giaingan: note: nothing in the database for plan year \(table.planYear) as of \(month.actualDate)"
+                     + (years.isEmpty ? "; import files first" : "; plan years present: \(years) (use --year or another --month)"))
+        }
         let data: Data
         switch format {
         case .xlsx: data = Data(try FormRender.xlsx(table, lang: lang))

@@ -153,6 +153,10 @@ final class WorkbookTests: XCTestCase {
             XCTAssertEqual(try CLI.run(["form", form, "--month", "2023-09", "--db", Self.db, "--out", out]).status, 0)
             XCTAssertFalse(try OpenPyXL.read(out).isEmpty)
         }
+        // A year the database does not hold is said, as check says it.
+        let empty = try CLI.run(["form", "01a", "--month", "2024-02", "--db", Self.db, "--format", "csv"])
+        XCTAssertEqual(empty.status, 0, empty.stderr)
+        XCTAssertTrue(empty.stderr.contains("nothing in the database for plan year 2024"), empty.stderr)
         // The appendix: one row per investor, the actual figures at D are check's.
         let csv = try CLI.run(["form", "phu-luc-cdt", "--month", "2023-09", "--db", Self.db, "--format", "csv"]).stdout
         let investors = try XCTUnwrap(try json(["--as-of", "2023-08-31"])["investors"] as? [[String: Any]])
