@@ -117,8 +117,12 @@ final class WorkbookTests: XCTestCase {
             let code = source["fund_source"] as? String
             let then = lySources.first { ($0["fund_source"] as? String) == code }
             XCTAssertEqual(Self.vnd(cells[10], unit: unit), Self.int(then?["disbursed_vnd"]) ?? 0, "\(String(describing: code))")
+            XCTAssertEqual(cells[11]?.number, Self.floorRate(then?["rate"], decimals: 1), "\(String(describing: code))")
             let estimate = try XCTUnwrap(Self.vnd(cells[7], unit: unit))
             XCTAssertGreaterThanOrEqual(estimate, try XCTUnwrap(Self.int(source["disbursed_vnd"])))
+            let plan = try XCTUnwrap(Self.int(source["plan_vnd"]))
+            XCTAssertEqual(try XCTUnwrap(cells[9]?.number), Double(estimate * 1000 / plan) / 1000, accuracy: 1e-12)
+            XCTAssertNil(cells[3], "no envelope: no Prime Minister's plan")
             estimates += estimate
         }
         XCTAssertEqual(estimates, projected, "the fund sources' estimates sum exactly to the total's")
@@ -132,6 +136,18 @@ final class WorkbookTests: XCTestCase {
         let carriedRules = try rules(counting: "carried_over", scratch: scratch)
         let carriedD = try json(["--as-of", "2023-08-31", "--rules", carriedRules])
         XCTAssertEqual(Self.vnd(rowII[7], unit: unit), try Self.estimate(carriedD))
+        // Its fund sources: the carried-over check's, the estimates summing to the tranche's.
+        let carriedSources = try XCTUnwrap((carriedD["province"] as? [String: Any])?["fund_sources"] as? [[String: Any]])
+        let carriedChildren = dataRows.filter { $0 > trancheRows[1] && $0 < trancheRows[2] }
+        XCTAssertEqual(carriedChildren.count, carriedSources.count)
+        var carriedEstimates: Int64 = 0
+        for (row, source) in zip(carriedChildren, carriedSources) {
+            let cells = try XCTUnwrap(rows[row])
+            XCTAssertEqual(Self.vnd(cells[5], unit: unit), Self.int(source["plan_vnd"]))
+            XCTAssertEqual(Self.vnd(cells[6], unit: unit), Self.int(source["disbursed_vnd"]))
+            carriedEstimates += try XCTUnwrap(Self.vnd(cells[7], unit: unit))
+        }
+        XCTAssertEqual(carriedEstimates, try Self.estimate(carriedD))
 
         // III. Advance plans: none in the fixture, zeros and no rate.
         let rowIII = try XCTUnwrap(rows[trancheRows[2]])
