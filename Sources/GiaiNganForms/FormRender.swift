@@ -108,9 +108,10 @@ public enum FormRender {
                 case .text(let s):
                     style.wrap = column.measure == .label
                     if column.measure == .ordinal { style.alignment = .center }
-                    let text = column.measure == .label && r.indent > 0 ? String(repeating: "  ", count: r.indent) + s : s
-                    if style.wrap { height = max(height, lines(text, widths[c], bold: r.bold)) }
-                    try sheet.write(row: row, column: c, text: text, style: style)
+                    // Indented by the format, so the cell's value is the name itself (sorting, filters, lookups).
+                    if column.measure == .label { style.indent = r.indent }
+                    if style.wrap { height = max(height, lines(String(repeating: "  ", count: r.indent) + s, widths[c], bold: r.bold)) }
+                    try sheet.write(row: row, column: c, text: s, style: style)
                 case .amount(let vnd):
                     let decimals = column.decimals ?? spec.amountDecimals
                     style.numberFormat = CellNumbers.amountFormat(decimals: decimals)

@@ -37,11 +37,13 @@ public struct CellStyle: Hashable, Sendable {
     public var fontSize: Double?
     /// Background fill as 0xRRGGBB.
     public var fill: UInt32?
+    /// Indent levels of the text (the cell's value stays the text itself).
+    public var indent = 0
 
     /// A style; every part defaults to Excel's own.
     public init(numberFormat: String? = nil, bold: Bool = false, italic: Bool = false, wrap: Bool = false,
                 alignment: Alignment = .general, verticalCenter: Bool = false, border: Bool = false,
-                fontSize: Double? = nil, fill: UInt32? = nil) {
+                fontSize: Double? = nil, fill: UInt32? = nil, indent: Int = 0) {
         self.numberFormat = numberFormat
         self.bold = bold
         self.italic = italic
@@ -51,6 +53,7 @@ public struct CellStyle: Hashable, Sendable {
         self.border = border
         self.fontSize = fontSize
         self.fill = fill
+        self.indent = indent
     }
 
     /// No format at all: General, the default font.
@@ -154,6 +157,7 @@ public final class Workbook {
         if style.verticalCenter { format_set_align(f, UInt8(LXW_ALIGN_VERTICAL_CENTER.rawValue)) }
         if style.border { format_set_border(f, UInt8(LXW_BORDER_THIN.rawValue)) }
         if let size = style.fontSize { format_set_font_size(f, size) }
+        if style.indent > 0 { format_set_indent(f, UInt8(min(15, style.indent))) }
         if let fill = style.fill {
             format_set_pattern(f, UInt8(LXW_PATTERN_SOLID.rawValue))
             format_set_bg_color(f, lxw_color_t(fill))

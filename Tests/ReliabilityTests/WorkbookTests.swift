@@ -184,6 +184,49 @@ final class WorkbookTests: XCTestCase {
         }
     }
 
+    func test_form01bAndTheAppendixHoldCheckFiguresForEveryProjectAndInvestor() throws {
+        let scratch = Scratch()
+        let atD = try json(["--as-of", "2023-08-31"])
+        let unit = 1_000_000.0
+        // 01b: every project under its investor, with check's plan, disbursed and advances at D.
+        let b = scratch.path + "/01b.xlsx"
+        XCTAssertEqual(try CLI.run(["form", "01b", "--month", "2023-09", "--db", Self.db, "--out", b]).status, 0)
+        let rows = try XCTUnwrap(try OpenPyXL.read(b).first).rows
+        let projects = try XCTUnwrap(atD["projects"] as? [[String: Any]])
+        let byCode = Dictionary(uniqueKeysWithValues: rows.values.compactMap { r in r[2]?.text.map { ($0, r) } })
+        XCTAssertEqual(projects.count, 51)
+        var estimates: Int64 = 0
+        for p in projects {
+            let code = try XCTUnwrap(p["project_code"] as? String)
+            let cells = try XCTUnwrap(byCode[code], code)
+            XCTAssertEqual(cells[3]?.text, p["project_name"] as? String)
+            XCTAssertEqual(Self.vnd(cells[5], unit: unit), Self.int(p["plan_vnd"]), code)
+            XCTAssertEqual(Self.vnd(cells[6], unit: unit), Self.int(p["disbursed_vnd"]), code)
+            XCTAssertEqual(Self.vnd(cells[10], unit: unit), Self.int(p["outstanding_advance_vnd"]), code)
+            let estimate = try XCTUnwrap(Self.vnd(cells[7], unit: unit))
+            XCTAssertLessThanOrEqual(estimate, max(try XCTUnwrap(Self.int(p["plan_vnd"])), try XCTUnwrap(Self.int(p["disbursed_vnd"]))),
+                                     "\(code): never more than the plan")
+            estimates += estimate
+        }
+        XCTAssertEqual(estimates, try Self.estimate(atD))
+        // The appendix: one row per investor, in check's ranking order, with check's figures.
+        let a = scratch.path + "/phu-luc.xlsx"
+        XCTAssertEqual(try CLI.run(["form", "phu-luc-cdt", "--month", "2023-09", "--db", Self.db, "--out", a]).status, 0)
+        let appendix = try XCTUnwrap(try OpenPyXL.read(a).first).rows
+        let investors = try XCTUnwrap(atD["investors"] as? [[String: Any]])
+        let investorRows = appendix.keys.sorted().compactMap { k -> [Int: OpenPyXL.Cell]? in
+            guard let r = appendix[k], let n = r[1]?.text, Int(n) != nil, r[4]?.number != nil else { return nil }
+            return r
+        }
+        XCTAssertEqual(investorRows.map { $0[2]?.text }, investors.map { $0["investor"] as? String })
+        for (cells, i) in zip(investorRows, investors) {
+            XCTAssertEqual(cells[3]?.number.map(Int64.init), Self.int(i["projects"]))
+            XCTAssertEqual(Self.vnd(cells[4], unit: unit), Self.int(i["plan_vnd"]))
+            XCTAssertEqual(Self.vnd(cells[5], unit: unit), Self.int(i["disbursed_vnd"]))
+            XCTAssertEqual(cells[6]?.number, Self.floorRate(i["rate"], decimals: 1))
+        }
+    }
+
     func test_badFormFilesAreRefusedWithTheKeyNamed() throws {
         let scratch = Scratch()
         let cases: [(String, String)] = [
