@@ -41,9 +41,22 @@ let package = Package(
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .target(name: "GiaiNganReport", dependencies: ["GiaiNganCore"]),
+        // libxlsxwriter (Debian libxlsxwriter-dev), the C library that writes .xlsx files: a
+        // system library like SQLite, chosen by measurement (README "Official reports").
+        .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+        // A small Swift wrapper over it: workbooks, sheets, styles, merged ranges, errors thrown.
+        .target(name: "GiaiNganXLSX", dependencies: ["CXlsxWriter"]),
+        // Official report forms as data (forms/*.toml), the measures they show, and the
+        // spreadsheet renderers: forms in .xlsx, CSV and HTML, every report as a workbook.
+        .target(name: "GiaiNganForms", dependencies: [
+            "GiaiNganCore", "GiaiNganReport", "GiaiNganXLSX", .product(name: "TOMLKit", package: "TOMLKit"),
+        ], resources: [
+            // The shipped forms, built into the binary (`forms/` at the top is a link here).
+            .embedInCode("forms/form-01a.toml"), .embedInCode("forms/form-01b.toml"), .embedInCode("forms/form-phu-luc-cdt.toml"),
+        ]),
         // Application services shared by the commands (check pipeline, weekly run, per-investor files).
         .target(name: "GiaiNganApp", dependencies: [
-            "GiaiNganCore", "GiaiNganImport", "GiaiNganRules", "GiaiNganStore", "GiaiNganReport",
+            "GiaiNganCore", "GiaiNganImport", "GiaiNganRules", "GiaiNganStore", "GiaiNganReport", "GiaiNganForms",
         ]),
         // The investor portal: a read-only web view over the same database (Hummingbird 2).
         .target(name: "GiaiNganServer", dependencies: [
@@ -57,7 +70,7 @@ let package = Package(
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         ]),
         .executableTarget(name: "giaingan", dependencies: [
-            "GiaiNganCore", "GiaiNganImport", "GiaiNganRules", "GiaiNganStore", "GiaiNganReport", "GiaiNganApp",
+            "GiaiNganCore", "GiaiNganImport", "GiaiNganRules", "GiaiNganStore", "GiaiNganReport", "GiaiNganApp", "GiaiNganForms",
             "GiaiNganServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -67,6 +80,8 @@ let package = Package(
         .testTarget(name: "GiaiNganStoreTests", dependencies: ["GiaiNganStore", "GiaiNganRules"]),
         .testTarget(name: "GiaiNganReportTests", dependencies: ["GiaiNganReport"]),
         .testTarget(name: "GiaiNganAppTests", dependencies: ["GiaiNganApp"]),
+        .testTarget(name: "GiaiNganXLSXTests", dependencies: ["GiaiNganXLSX"]),
+        .testTarget(name: "GiaiNganFormsTests", dependencies: ["GiaiNganForms", "GiaiNganCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["giaingan"]),
         .testTarget(name: "GiaiNganServerTests", dependencies: ["giaingan", "GiaiNganServer", "GiaiNganStore", "GiaiNganCore"]),
         // The bad-input corpus, property tests, concurrency and file-safety tests (README "Reliability").

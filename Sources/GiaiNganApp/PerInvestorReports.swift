@@ -30,6 +30,14 @@ public enum PerInvestorReports {
     public static func write(province: Evaluation, snapshots: [ProjectSnapshot], slugs: [InvestorID: String],
                              directory: String, format: ReportFormat, lang: Language,
                              baselines: Baselines = Baselines()) throws -> [String] {
+        try write(province: province, snapshots: snapshots, slugs: slugs, directory: directory, formats: [format], lang: lang,
+                  baselines: baselines)
+    }
+
+    /// Writes one file per investor in each of `formats`, each investor's view evaluated once.
+    public static func write(province: Evaluation, snapshots: [ProjectSnapshot], slugs: [InvestorID: String],
+                             directory: String, formats: [ReportFormat], lang: Language,
+                             baselines: Baselines = Baselines()) throws -> [String] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var written: [String] = []
         for investor in province.investors.map(\.investor).sorted() {
@@ -40,9 +48,11 @@ public enum PerInvestorReports {
             var view = try Evaluator.evaluate(request: province.request, snapshots: own, profile: province.profile,
                                               provinceAverage: .some(province.province.rate))
             try baselines.attach(to: &view, investor: investor)
-            let path = (directory as NSString).appendingPathComponent("\(slug).\(format.fileExtension)")
-            try Data(format.render(view, lang: lang, scope: .investor(investor)).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-            written.append(path)
+            for format in formats {
+                let path = (directory as NSString).appendingPathComponent("\(slug).\(format.fileExtension)")
+                try format.data(view, lang: lang, scope: .investor(investor)).write(to: URL(fileURLWithPath: path), options: .atomic)
+                written.append(path)
+            }
         }
         return written
     }

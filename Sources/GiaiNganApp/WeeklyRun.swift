@@ -14,7 +14,7 @@ import GiaiNganStore
 ///   plans, then ledgers. A file that cannot be imported is moved to `INBOX/rejected/` with
 ///   `NAME.errors.txt` beside it; nothing is ever deleted.
 /// - Output: `OUT/<as-of>/` holds `summary.json`, `report.html`, `report.csv`, `report.json`,
-///   `report.txt` and `investors/` with one HTML file per investor. The folder is written beside
+///   `report.txt`, `report.xlsx` and `investors/` with one HTML and one `.xlsx` file per investor. The folder is written beside
 ///   and renamed into place, so a reader never sees half a folder.
 /// - Two runs at once: the second refuses with a clear message (a lock beside the database).
 public struct WeeklyRun {
@@ -187,11 +187,13 @@ public struct WeeklyRun {
         try put("report.html", ReportFormat.html.render(province, lang: lang, scope: .province))
         try put("report.csv", ReportFormat.csv.render(province, lang: lang, scope: .province))
         try put("report.txt", ReportFormat.text.render(province, lang: lang, scope: .province))
+        try ReportFormat.xlsx.data(province, lang: lang, scope: .province)
+            .write(to: URL(fileURLWithPath: (staging as NSString).appendingPathComponent("report.xlsx")))
         // Slugs are read after the snapshots: they are never changed or removed, so every
         // investor of the evaluation has one.
         _ = try PerInvestorReports.write(province: province, snapshots: snapshots, slugs: try PerInvestorReports.slugs(store),
                                          directory: (staging as NSString).appendingPathComponent("investors"),
-                                         format: .html, lang: lang, baselines: baselines)
+                                         formats: [.html, .xlsx], lang: lang, baselines: baselines)
         // Store the run and publish the folder in one transaction (see above).
         var outcome: Outcome?
         _ = try store.saveRun(planYear: rules.planYear, asOf: asOf, rulesName: rules.name,

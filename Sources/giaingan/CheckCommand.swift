@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GiaiNganApp
 import GiaiNganCore
+import GiaiNganForms
 import GiaiNganReport
 import GiaiNganStore
 
@@ -14,7 +15,8 @@ struct Check: ParsableCommand {
         recent pace; and warnings grouped by severity, each with its figures.
 
         Formats: text (a report to read, Vietnamese unless --lang en), json (for scripts: see README
-        "JSON output"), csv (one row per project, opens in Excel), md, html (one self-contained page).
+        "JSON output"), csv (one row per project, opens in Excel), md, html (one self-contained page),
+        xlsx (an Excel workbook, one sheet per section; with --out FILE or standard output redirected).
         --investor NAME restricts everything to that investor's projects; only the provincial average rate
         comes from outside.
 
@@ -38,6 +40,11 @@ struct Check: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: ArgumentHelp("Exit 1 when a warning of this severity or worse exists: critical, warning or never."))
     var failOn: FailOn = .critical
 
+    @Option(help: ArgumentHelp("Write the report to this file instead of standard output (written whole or not at all).", valueName: "FILE"))
+    var out: String?
+
+    func validate() throws { try ReportDestination(out: out, binary: output.format.isBinary).validate() }
+
     func run() throws {
         let store = try openExisting(database)
         let rules = try period.ruleSet()
@@ -55,7 +62,12 @@ struct Check: ParsableCommand {
             printErr("giaingan: note: nothing in the database for plan year \(rules.planYear) as of \(period.asOf)"
                      + (years.isEmpty ? "; import files first" : "; plan years present: \(years) (use --year or --as-of)"))
         }
-        output.format.write(result.view, lang: output.lang, scope: scope) { writeStdout($0) }
+        if let out {
+            try ReportDestination(out: out, binary: output.format.isBinary)
+                .write(try output.format.data(result.view, lang: output.lang, scope: scope))
+        } else {
+            try output.format.write(result.view, lang: output.lang, scope: scope) { writeStdout($0) }
+        }
         if failOn.isReached(by: result.view.warnings) { throw ExitCode(1) }
     }
 }
@@ -88,18 +100,37 @@ struct Investors: ParsableCommand {
     @Flag(help: "JSON instead of a table (the `investors` array of `check --format json`).")
     var json = false
 
+    @Option(help: ArgumentHelp("text (default), json (as --json) or xlsx (a workbook with the summary and the ranking).", valueName: "FORMAT"))
+    var format: ReportFormat?
+
+    @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "FILE"))
+    var out: String?
+
+    func validate() throws {
+        if let format, ![.text, .json, .xlsx].contains(format) {
+            throw ValidationError("investors --format: text, json or xlsx (the other formats are check's)")
+        }
+        try ReportDestination(out: out, binary: format == .xlsx).validate()
+    }
+
     func run() throws {
         let store = try openExisting(database)
         let e = try CheckService.evaluate(store: store, rules: try period.ruleSet(), asOf: period.asOf, since: period.since,
                                           rankBy: period.rank).province
-        if json {
+        let destination = ReportDestination(out: out, binary: format == .xlsx)
+        if format == .xlsx {
+            return try destination.write(Data(try ReportWorkbook.render(e, lang: lang, scope: .province, investorsOnly: true)))
+        }
+        if json || format == .json {
             let full = JSONReport.value(e, lang: lang, scope: .province)
             if case .object(let pairs) = full, let investors = pairs.first(where: { $0.0 == "investors" })?.1 {
-                writeStdout(investors.serialized())
+                try destination.write(Data(investors.serialized().utf8))
             }
             return
         }
-        writeStdout(Format.terminalSafe(InvestorRanking.render(e, lang: lang)))
+        let table = Format.terminalSafe(InvestorRanking.render(e, lang: lang))
+        if out != nil { return try destination.write(Data(table.utf8)) }
+        writeStdout(table)
     }
 }
 
@@ -120,7 +151,7 @@ struct Report: ParsableCommand {
     @Option(name: .customLong("per-investor"), help: ArgumentHelp("The folder to write one file per investor into (created if needed).", valueName: "DIR"))
     var directory: String
 
-    @Option(help: ArgumentHelp("Output format: text, json, csv, md or html.", valueName: "FORMAT"))
+    @Option(help: ArgumentHelp("Output format: text, json, csv, md, html or xlsx.", valueName: "FORMAT"))
     var format: ReportFormat = .html
 
     @Option(help: ArgumentHelp("Report language: vi or en.", valueName: "LANG"))

@@ -34,6 +34,7 @@ struct Demo: ParsableCommand {
     var keep: String?
 
     func validate() throws {
+        try ReportDestination(out: nil, binary: format.isBinary).validate()
         guard let d = Dates.parse(asOfText), (2023...2024).contains(d.year) else {
             throw ValidationError("--as-of \"\(asOfText)\": the demo data covers 01/01/2023 to 31/01/2024")
         }
@@ -67,7 +68,7 @@ struct Demo: ParsableCommand {
         let rules = try CheckService.rules(path: nil, year: nil, asOf: asOf)
         let e = try CheckService.evaluate(store: store, rules: rules, asOf: asOf).province
         printErr("demo: check as of \(asOf) with \(rules.name)\n")
-        writeStdout(format.render(e, lang: lang, scope: .province))
+        try format.write(e, lang: lang, scope: .province) { writeStdout($0) }
         if let keep {
             let db = keep.contains(" ") ? "\"\(keep)\"" : keep
             printErr(lang.t("demo: cơ sở dữ liệu mẫu được giữ tại \(keep). Thử tiếp:", "demo: the demo database is kept at \(keep). Next:")

@@ -118,7 +118,7 @@ enum Dates {
 
 /// `--format`, `--lang`.
 struct OutputOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Output format: text, json, csv, md or html.", valueName: "FORMAT"))
+    @Option(help: ArgumentHelp("Output format: text, json, csv, md, html or xlsx.", valueName: "FORMAT"))
     var format: ReportFormat = .text
 
     @Option(help: ArgumentHelp("Report language: vi (Vietnamese) or en (English).", valueName: "LANG"))

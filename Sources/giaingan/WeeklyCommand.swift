@@ -17,7 +17,7 @@ struct Weekly: ParsableCommand {
         3. Compares with the previous stored run (same plan year, same as-of date or the latest earlier):
            warnings new, resolved and persisting.
         4. Writes OUT/<as-of>/: summary.json, report.html, report.csv, report.json, report.txt and
-           investors/ (one HTML file per investor, for sending out).
+           report.xlsx and investors/ (one HTML and one .xlsx file per investor, for sending out).
 
         Exit status: 0 when nothing new is critical, 1 when a new critical warning appeared, 2 when the run
         could not be made (another run holds the database, a bad option), 3 when the run was made but a file

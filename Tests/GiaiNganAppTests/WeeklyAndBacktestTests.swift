@@ -53,11 +53,13 @@ final class WeeklyRunTests: XCTestCase {
         XCTAssertGreaterThan(first.new.count, 0)
         XCTAssertTrue(first.newCritical)
         let fm = FileManager.default
-        for f in ["summary.json", "report.html", "report.csv", "report.json", "report.txt"] {
+        for f in ["summary.json", "report.html", "report.csv", "report.json", "report.txt", "report.xlsx"] {
             XCTAssertTrue(fm.fileExists(atPath: first.folder + "/" + f), f)
         }
         let investors = try fm.contentsOfDirectory(atPath: first.folder + "/investors")
-        XCTAssertEqual(investors.count, 12)
+        XCTAssertEqual(investors.filter { $0.hasSuffix(".html") }.count, 12)
+        XCTAssertEqual(Set(investors.filter { $0.hasSuffix(".xlsx") }.map { $0.replacingOccurrences(of: ".xlsx", with: ".html") }),
+                       Set(investors.filter { $0.hasSuffix(".html") }), "one workbook per investor, under the same slug")
         XCTAssertEqual(first.folder, run.out + "/2023-09-15")
 
         let second = try run.run()

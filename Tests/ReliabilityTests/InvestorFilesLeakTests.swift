@@ -85,12 +85,49 @@ final class InvestorFilesLeakTests: XCTestCase {
         XCTAssertTrue([0, 1].contains(r.status), r.stderr)
         let dir = scratch.path + "/out/\(Self.asOf)/investors"
         let files = try FileManager.default.contentsOfDirectory(atPath: dir)
-        XCTAssertEqual(files.count, 12)
+        XCTAssertEqual(files.filter { $0.hasSuffix(".html") }.count, 12)
+        XCTAssertEqual(files.filter { $0.hasSuffix(".xlsx") }.count, 12)
         let investors = Set(projects.map(\.investor))
+        let books = try OpenPyXL.read(files.filter { $0.hasSuffix(".xlsx") }.map { dir + "/" + $0 })
         for name in files {
-            let text = try String(contentsOfFile: dir + "/" + name, encoding: .utf8)
+            let text = name.hasSuffix(".xlsx") ? Self.text(of: books[dir + "/" + name] ?? [])
+                : try String(contentsOfFile: dir + "/" + name, encoding: .utf8)
             let own = try XCTUnwrap(investors.filter { text.contains($0) }.max { $0.count < $1.count }, name)
             assertHoldsOnly(own, text: text, projects: projects, file: "weekly/\(name)")
+            // The same investor's HTML and workbook share the slug.
+            if name.hasSuffix(".xlsx") {
+                let html = try String(contentsOfFile: dir + "/" + name.replacingOccurrences(of: ".xlsx", with: ".html"), encoding: .utf8)
+                XCTAssertEqual(investors.filter { html.contains($0) }.max { $0.count < $1.count }, own, name)
+            }
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: scratch.path + "/out/\(Self.asOf)/report.xlsx"))
+    }
+
+    /// Every text of a workbook read back by openpyxl: sheet names and cells.
+    static func text(of sheets: [OpenPyXL.Sheet]) -> String {
+        sheets.map { $0.name + "\n" + $0.allText }.joined(separator: "\n")
+    }
+
+    func test_everyPerInvestorWorkbookHoldsOnlyItsInvestor() throws {
+        let projects = try projects()
+        let investors = Set(projects.map(\.investor))
+        let scratch = Scratch()
+        for lang in ["vi", "en"] {
+            let dir = scratch.path + "/xlsx-\(lang)"
+            let r = try CLI.run(["report", "--db", Self.province.database, "--per-investor", dir, "--format", "xlsx",
+                                 "--lang", lang, "--as-of", Self.asOf])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let files = try FileManager.default.contentsOfDirectory(atPath: dir)
+            XCTAssertEqual(files.count, investors.count)
+            let books = try OpenPyXL.read(files.map { dir + "/" + $0 })
+            var covered = Set<String>()
+            for name in files {
+                let text = Self.text(of: try XCTUnwrap(books[dir + "/" + name]))
+                let own = try XCTUnwrap(investors.filter { text.contains($0) }.max { $0.count < $1.count }, "xlsx/\(name) names no investor")
+                covered.insert(own)
+                assertHoldsOnly(own, text: text, projects: projects, file: "xlsx/\(lang)/\(name)")
+            }
+            XCTAssertEqual(covered, investors)
         }
     }
 }

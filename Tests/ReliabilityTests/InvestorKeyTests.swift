@@ -38,7 +38,8 @@ final class InvestorKeyTests: XCTestCase {
         XCTAssertTrue([0, 1].contains(week2.status), week2.stderr)
         let dir = out + "/2023-02-17/investors/"
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
-        XCTAssertEqual(files, ["ban-c-2.html", "ban-c.html", "ubnd-huyen-nam-can-2.html", "ubnd-huyen-nam-can.html"])
+        XCTAssertEqual(files, ["ban-c-2.html", "ban-c-2.xlsx", "ban-c.html", "ban-c.xlsx", "ubnd-huyen-nam-can-2.html",
+                               "ubnd-huyen-nam-can-2.xlsx", "ubnd-huyen-nam-can.html", "ubnd-huyen-nam-can.xlsx"])
         let namCan = try String(contentsOfFile: dir + "ubnd-huyen-nam-can.html", encoding: .utf8)
         XCTAssertTrue(namCan.contains("UBND huyện Năm Căn"))
         XCTAssertTrue(namCan.contains("111.000.000") || namCan.contains("0,11"), "Năm Căn's own figure")

@@ -1,0 +1,2 @@
+// libxlsxwriter's public header (Debian libxlsxwriter-dev; pkg-config name "xlsxwriter").
+#include <xlsxwriter.h>
