@@ -193,7 +193,19 @@ final class WorkbookTests: XCTestCase {
         XCTAssertEqual(try CLI.run(["form", "01b", "--month", "2023-09", "--db", Self.db, "--out", b]).status, 0)
         let rows = try XCTUnwrap(try OpenPyXL.read(b).first).rows
         let projects = try XCTUnwrap(atD["projects"] as? [[String: Any]])
-        let byCode = Dictionary(uniqueKeysWithValues: rows.values.compactMap { r in r[2]?.text.map { ($0, r) } })
+        // A key project is listed twice: once in section I and once under its investor, with the same figures.
+        let codes = Set(projects.compactMap { $0["project_code"] as? String })
+        let projectRows = rows.values.compactMap { r in r[2]?.text.flatMap { codes.contains($0) ? ($0, r) : nil } }
+        var byCode: [String: [Int: OpenPyXL.Cell]] = [:]
+        for (code, r) in projectRows {
+            if let first = byCode[code] {
+                XCTAssertEqual((3...10).map { first[$0]?.text ?? first[$0]?.number.map { "\($0)" } },
+                               (3...10).map { r[$0]?.text ?? r[$0]?.number.map { "\($0)" } }, "\(code): both rows agree")
+            } else { byCode[code] = r }
+        }
+        let keyCodes = Set(projects.filter { ($0["key_project"] as? Bool) == true }.compactMap { $0["project_code"] as? String })
+        XCTAssertFalse(keyCodes.isEmpty, "the bundled province has key projects")
+        XCTAssertEqual(projectRows.count, projects.count + keyCodes.count)
         XCTAssertEqual(projects.count, 51)
         var estimates: Int64 = 0
         for p in projects {
@@ -266,8 +278,8 @@ final class WorkbookTests: XCTestCase {
             let sheets = try OpenPyXL.read(out)
             let names = sheets.map(\.name)
             XCTAssertEqual(names, lang == "vi"
-                ? ["Tỉnh", "Mốc kiểm tra", "Nhóm dự án", "Nguồn vốn", "Chủ đầu tư", "Dự án", "Cảnh báo"]
-                : ["Province", "Checkpoints", "Classes", "Fund sources", "Investors", "Projects", "Warnings"])
+                ? ["Tỉnh", "Mốc kiểm tra", "Nhóm dự án", "Nguồn vốn", "Chủ đầu tư", "Dự án trọng điểm", "Dự án", "Cảnh báo"]
+                : ["Province", "Checkpoints", "Classes", "Fund sources", "Investors", "Key projects", "Projects", "Warnings"])
             let j = try json(["--as-of", "2023-09-15"])
             for s in sheets {
                 XCTAssertNotNil(s.freezePanes, "\(s.name): header frozen")
@@ -275,7 +287,10 @@ final class WorkbookTests: XCTestCase {
                 XCTAssertFalse(s.widths.isEmpty, "\(s.name): column widths set")
             }
             // Projects: one row per project with the JSON's figures, numbers as numbers.
-            let projectSheet = sheets[5]
+            func sheet(_ vi: String, _ en: String) throws -> OpenPyXL.Sheet {
+                try XCTUnwrap(sheets.first { $0.name == (lang == "vi" ? vi : en) })
+            }
+            let projectSheet = try sheet("Dự án", "Projects")
             let header = projectSheet.rows[1] ?? [:]
             XCTAssertEqual(header[1]?.text, lang == "vi" ? "Mã dự án" : "Project code")
             let projects = try XCTUnwrap(j["projects"] as? [[String: Any]])
@@ -294,7 +309,7 @@ final class WorkbookTests: XCTestCase {
             }
             // Investors in the ranking order.
             let investors = try XCTUnwrap(j["investors"] as? [[String: Any]])
-            let inv = sheets[4].rows
+            let inv = try sheet("Chủ đầu tư", "Investors").rows
             for (k, i) in investors.enumerated() {
                 let cells = try XCTUnwrap(inv[k + 2])
                 XCTAssertEqual(cells[2]?.text, i["investor"] as? String)
@@ -306,14 +321,14 @@ final class WorkbookTests: XCTestCase {
             // Fund sources of the province first.
             let province = try XCTUnwrap(j["province"] as? [String: Any])
             let sources = try XCTUnwrap(province["fund_sources"] as? [[String: Any]])
-            let fs = sheets[3].rows
+            let fs = try sheet("Nguồn vốn", "Fund sources").rows
             for (k, s) in sources.enumerated() {
                 let cells = try XCTUnwrap(fs[k + 2])
                 XCTAssertEqual(Self.vnd(cells[3], unit: 1), Self.int(s["plan_vnd"]))
                 XCTAssertEqual(Self.vnd(cells[4], unit: 1), Self.int(s["disbursed_vnd"]))
             }
             // The summary's totals; the warnings, one row each.
-            let summary = sheets[0]
+            let summary = try sheet("Tỉnh", "Province")
             let values = Dictionary(summary.rows.values.compactMap { r -> (String, OpenPyXL.Cell)? in
                 guard let k = r[1]?.text, let v = r[2] else { return nil }
                 return (k, v)
@@ -321,9 +336,10 @@ final class WorkbookTests: XCTestCase {
             XCTAssertEqual(Self.vnd(values[lang == "vi" ? "Kế hoạch vốn (đồng)" : "Plan (VND)"], unit: 1), Self.int(province["plan_vnd"]))
             XCTAssertEqual(Self.vnd(values[lang == "vi" ? "Đã giải ngân (đồng)" : "Disbursed (VND)"], unit: 1), Self.int(province["disbursed_vnd"]))
             let warnings = try XCTUnwrap(j["warnings"] as? [[String: Any]])
-            XCTAssertEqual(sheets[6].rows.count, warnings.count + 1)
+            let warningSheet = try sheet("Cảnh báo", "Warnings")
+            XCTAssertEqual(warningSheet.rows.count, warnings.count + 1)
             for (k, w) in warnings.enumerated() {
-                XCTAssertEqual(sheets[6].rows[k + 2]?[2]?.text, w["code"] as? String)
+                XCTAssertEqual(warningSheet.rows[k + 2]?[2]?.text, w["code"] as? String)
             }
         }
     }
