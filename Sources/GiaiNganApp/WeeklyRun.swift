@@ -279,17 +279,36 @@ public struct WeeklyRun {
         }
         var candidates: [(path: String, name: String, kind: FileKind?)] = []
         var outcomes: [FileOutcome] = []
+        // Each file is opened once, without following a link, and checked on the descriptor;
+        // everything after (hash, kind, import) reads that descriptor, so a name swapped for a
+        // link between the listing and the import still imports nothing from outside the inbox.
+        var pins: [PinnedFile] = []
         for name in try fm.contentsOfDirectory(atPath: inbox).sorted() where !name.hasPrefix(".") {
             let path = (inbox as NSString).appendingPathComponent(name)
-            let attributes = try fm.attributesOfItem(atPath: path)
-            guard attributes[.type] as? FileAttributeType == .typeRegular else {
-                if attributes[.type] as? FileAttributeType == .typeSymbolicLink {
+            if name.hasSuffix(".errors.txt") { continue }
+            do {
+                pins.append(try PinnedFile.open(path, followLinks: false))
+            } catch {
+                // Folders (rejected/ among them) are passed over; anything else is said.
+                if error.isSymbolicLink {
                     outcomes.append(FileOutcome(file: name, kind: nil, status: "skipped",
                                                 detail: "a symbolic link: only regular files in the inbox are imported"))
+                } else if !error.isFolder {
+                    outcomes.append(FileOutcome(file: name, kind: nil, status: "skipped",
+                                                detail: String(error.reason.drop { $0 == " " })))
                 }
                 continue
             }
-            if name.hasSuffix(".errors.txt") { continue }
+        }
+        return try PinnedFile.withPinned(pins) {
+            try importPinnedInbox(pins.map(\.path), candidates: &candidates, outcomes: &outcomes)
+        }
+    }
+
+    private func importPinnedInbox(_ paths: [String], candidates: inout [(path: String, name: String, kind: FileKind?)],
+                                   outcomes: inout [FileOutcome]) throws -> [FileOutcome] {
+        for path in paths {
+            let name = (path as NSString).lastPathComponent
             if try store.isImported(sha256: try FileDigest.sha256Hex(ofFile: path)) {
                 outcomes.append(FileOutcome(file: name, kind: nil, status: "already_imported", detail: "same SHA-256 as an earlier import"))
                 continue

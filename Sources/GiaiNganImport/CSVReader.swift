@@ -113,7 +113,7 @@ public final class CSVReader {
         self.maxFieldsPerRecord = maxFieldsPerRecord
         self.maxRecordBytes = max(maxRecordBytes, maxFieldBytes + 2)
 
-        let descriptor = descriptor ?? open(path, O_RDONLY)
+        let descriptor = descriptor ?? open(PinnedFile.readPath(path), O_RDONLY)
         guard descriptor >= 0 else {
             let reason = String(cString: strerror(errno))
             throw ImportIssue(file: path, expected: "a readable file; it cannot be opened: \(reason)")

@@ -173,7 +173,7 @@ public final class TableReader {
     }
 
     private static func firstBytes(_ path: String) -> [UInt8] {
-        let descriptor = Glibc.open(path, O_RDONLY)
+        let descriptor = Glibc.open(PinnedFile.readPath(path), O_RDONLY)
         guard descriptor >= 0 else { return [] }
         defer { close(descriptor) }
         var bytes = [UInt8](repeating: 0, count: 4)
@@ -183,7 +183,7 @@ public final class TableReader {
 
     /// The first 64 KiB of the file's UTF-8 text.
     private static func sample(path: String, descriptor: Int32?) -> [UInt8] {
-        let fd = descriptor ?? Glibc.open(path, O_RDONLY)
+        let fd = descriptor ?? Glibc.open(PinnedFile.readPath(path), O_RDONLY)
         guard fd >= 0 else { return [] }
         defer { if descriptor == nil { close(fd) } }
         var bytes = [UInt8](repeating: 0, count: 1 << 16)

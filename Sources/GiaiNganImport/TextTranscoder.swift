@@ -30,7 +30,7 @@ enum TextTranscoder {
     /// - throws: ``ImportIssue`` when the file cannot be read, or holds a byte sequence that is not
     ///   `encoding`, named by its offset.
     static func utf8Copy(of path: String, from encoding: TextEncoding, skippingBytes skip: Int) throws(ImportIssue) -> Int32 {
-        let input = open(path, O_RDONLY)
+        let input = open(PinnedFile.readPath(path), O_RDONLY)
         guard input >= 0 else {
             throw ImportIssue(file: path, expected: "a readable file; it cannot be opened: \(String(cString: strerror(errno)))")
         }

@@ -14,7 +14,7 @@ enum FileSignature {
 
     /// Reads the first bytes of `path`.
     static func of(path: String) -> FileSignature {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return .text }
+        guard let handle = FileHandle(forReadingAtPath: PinnedFile.readPath(path)) else { return .text }
         defer { try? handle.close() }
         let bytes = [UInt8]((try? handle.read(upToCount: 8)) ?? Data())
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return .zip }
@@ -59,7 +59,7 @@ final class Workbook: @unchecked Sendable {
     init(path: String, limits: ReadOptions) throws(ImportIssue) {
         self.path = path
         do {
-            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+            archive = try Archive(url: URL(fileURLWithPath: PinnedFile.readPath(path)), accessMode: .read)
         } catch {
             throw ImportIssue(file: path, expected: "an .xlsx workbook or a CSV file; this looks like a ZIP archive "
                 + "but it cannot be opened as one (\(error)): the file may be damaged or cut short")

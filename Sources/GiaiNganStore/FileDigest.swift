@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GiaiNganImport
 
 /// The SHA-256 of a file, by which an import recognises a file it has seen before.
 ///
@@ -21,7 +22,7 @@ public enum FileDigest {
 
     /// The same, read `chunkBytes` at a time: the tests cut files at every kind of boundary.
     static func sha256Hex(ofFile path: String, chunkBytes: Int) throws -> String {
-        guard let file = fopen(path, "rb") else {
+        guard let file = fopen(PinnedFile.readPath(path), "rb") else {
             throw StoreError.io("cannot open \(path) to compute its SHA-256: \(String(cString: strerror(errno)))")
         }
         defer { fclose(file) }

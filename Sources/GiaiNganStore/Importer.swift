@@ -68,6 +68,27 @@ extension Store {
     /// import too, every code listed: money that no investor owns would vanish from every report.
     public func importFiles(kind: FileKind, paths: [String], options: ReadOptions = .init(), today: CivilDate,
                             progress: (@Sendable (ImportProgress) -> Void)? = nil) throws -> [FileImportSummary] {
+        // Every file is opened once and checked on the descriptor (a regular file, not a FIFO or
+        // a device); every read below reads that file (PinnedFile), whatever its name becomes.
+        var pins: [PinnedFile] = []
+        var refusals: [ImportIssue] = []
+        for path in paths {
+            if let already = PinnedFile.pinned[path] { pins.append(already); continue }
+            do {
+                pins.append(try PinnedFile.open(path, followLinks: true))
+            } catch {
+                refusals.append(ImportIssue(file: path, line: nil, column: nil, columnNumber: nil, value: nil,
+                                            expected: "a regular file; this one \(error.reason)"))
+            }
+        }
+        guard refusals.isEmpty else { throw ImportRefused(issues: refusals, totalIssues: refusals.count) }
+        return try PinnedFile.withPinned(pins) {
+            try importPinned(kind: kind, paths: paths, options: options, today: today, progress: progress)
+        }
+    }
+
+    private func importPinned(kind: FileKind, paths: [String], options: ReadOptions, today: CivilDate,
+                              progress: (@Sendable (ImportProgress) -> Void)?) throws -> [FileImportSummary] {
         // Hash first, outside the write lock: a long hash must not hold other writers back.
         var hashed: [(String, String)] = []
         for path in paths {
