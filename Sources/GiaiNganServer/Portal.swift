@@ -131,8 +131,9 @@ public final class Portal: Sendable {
     /// The routes and the methods each answers (HEAD wherever GET is).
     static let routes: [(path: String, methods: [HTTPRequest.Method])] = [
         ("/healthz", [.get]), ("/login", [.get, .post]), ("/logout", [.post]), ("/", [.get]),
-        ("/province.csv", [.get]), ("/province.json", [.get]),
+        ("/province.csv", [.get]), ("/province.json", [.get]), ("/province.xlsx", [.get]),
         ("/investors/:slug", [.get]), ("/investors/:slug/report.csv", [.get]), ("/investors/:slug/report.json", [.get]),
+        ("/investors/:slug/report.xlsx", [.get]),
         ("/projects/:code", [.get]), ("/projects/:code/entries.csv", [.get]),
     ]
 
@@ -160,9 +161,11 @@ public final class Portal: Sendable {
         router.get("/") { request, context in try await self.home(request, context) }
         router.get("/province.csv") { request, context in try await self.provinceDownload(request, context, .csv) }
         router.get("/province.json") { request, context in try await self.provinceDownload(request, context, .json) }
+        router.get("/province.xlsx") { request, context in try await self.provinceDownload(request, context, .xlsx) }
         router.get("/investors/:slug") { request, context in try await self.investorPage(request, context, format: .html) }
         router.get("/investors/:slug/report.csv") { request, context in try await self.investorPage(request, context, format: .csv) }
         router.get("/investors/:slug/report.json") { request, context in try await self.investorPage(request, context, format: .json) }
+        router.get("/investors/:slug/report.xlsx") { request, context in try await self.investorPage(request, context, format: .xlsx) }
         router.get("/projects/:code") { request, context in try await self.projectPage(request, context, csv: false) }
         router.get("/projects/:code/entries.csv") { request, context in try await self.projectPage(request, context, csv: true) }
         let limits = configuration.limits
@@ -406,7 +409,7 @@ public final class Portal: Sendable {
         let slugs = try PerInvestorReports.slugs(store)
         let page = try cache.page(e, "province|\(q.lang.rawValue)|\(q.year ?? 0)|\(user.login)") {
             Pages.withNavigation(Pages.province(e.province, lang: q.lang), user: user, query: q,
-                                 downloads: [("CSV", "/province.csv"), ("JSON", "/province.json")],
+                                 downloads: [("CSV", "/province.csv"), ("JSON", "/province.json"), ("Excel", "/province.xlsx")],
                                  links: e.province.investors.compactMap { i in
                                      slugs[i.investor].map { (i.investor.name, Pages.investorPath($0)) }
                                  },
@@ -420,10 +423,10 @@ public final class Portal: Sendable {
         guard user.isDPI else { throw HTTPError(.notFound) }
         let q = try query(request)
         let e = try entry(q)
-        let text = cache.page(e, "province.\(format.rawValue)|\(q.lang.rawValue)") {
-            format.render(e.province, lang: q.lang, scope: .province)
+        let bytes = try cache.bytes(e, "province.\(format.rawValue)|\(q.lang.rawValue)") {
+            ByteBuffer(bytes: try format.data(e.province, lang: q.lang, scope: .province))
         }
-        return download(text, format: format, name: "giaingan-\(q.asOf).\(format.fileExtension)")
+        return download(bytes, format: format, name: "giaingan-\(q.asOf).\(format.fileExtension)")
     }
 
     /// Resolves a slug to an investor the user may see; anything else is the same 404.
@@ -446,15 +449,15 @@ public final class Portal: Sendable {
         let e = try entry(q)
         let view = try investorView(e, investor)
         if format != .html {
-            let text = cache.page(e, "investor.\(format.rawValue)|\(investor.name)|\(q.lang.rawValue)") {
-                format.render(view, lang: q.lang, scope: .investor(investor))
+            let bytes = try cache.bytes(e, "investor.\(format.rawValue)|\(investor.name)|\(q.lang.rawValue)") {
+                ByteBuffer(bytes: try format.data(view, lang: q.lang, scope: .investor(investor)))
             }
-            return download(text, format: format, name: "\(slug)-\(q.asOf).\(format.fileExtension)")
+            return download(bytes, format: format, name: "\(slug)-\(q.asOf).\(format.fileExtension)")
         }
         let base = Pages.investorPath(slug)
         let page = try cache.page(e, "investor|\(investor.name)|\(q.lang.rawValue)|\(q.year ?? 0)|\(user.login)") {
             Pages.withNavigation(HTMLReport.render(view, lang: q.lang, scope: .investor(investor)), user: user, query: q,
-                                 downloads: [("CSV", base + "/report.csv"), ("JSON", base + "/report.json")],
+                                 downloads: [("CSV", base + "/report.csv"), ("JSON", base + "/report.json"), ("Excel", base + "/report.xlsx")],
                                  links: view.projects.map { ("\($0.project.code) \($0.project.name)", Pages.projectPath($0.project.code)) },
                                  notice: try noPlanNotice(q, investor: investor, basePath: base))
         }
@@ -506,8 +509,7 @@ public final class Portal: Sendable {
     }
 
     func download(_ bytes: ByteBuffer, format: ReportFormat, name: String) -> Response {
-        let type = format == .csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8"
-        var headers = Portal.pageHeaders(contentType: type)
+        var headers = Portal.pageHeaders(contentType: format.contentType)
         headers[.contentDisposition] = Web.attachment(filename: name)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: bytes))
     }

@@ -55,10 +55,15 @@ final class ViewCache: @unchecked Sendable {
 
     /// A rendered page or download as the bytes sent: a cached page costs no copy per request.
     func page(_ entry: Entry, _ name: String, make: () throws -> String) rethrows -> ByteBuffer {
+        try bytes(entry, name) { ByteBuffer(string: try make()) }
+    }
+
+    /// A download made as bytes (an `.xlsx` workbook), cached like a page.
+    func bytes(_ entry: Entry, _ name: String, make: () throws -> ByteBuffer) rethrows -> ByteBuffer {
         lock.lock()
         if let p = entry.pages[name] { lock.unlock(); return p }
         lock.unlock()
-        let p = ByteBuffer(string: try make())
+        let p = try make()
         lock.lock()
         // Bounded: a national province has hundreds of investors, each with pages and downloads.
         if entry.pages.count >= 512 { entry.pages.removeAll(keepingCapacity: true) }

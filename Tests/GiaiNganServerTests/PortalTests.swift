@@ -104,6 +104,47 @@ final class PortalTests: XCTestCase {
         }
     }
 
+    /// The workbook the page offers is the investor's own report, as a real .xlsx: openpyxl
+    /// (an independent reader) opens it and finds the investor's figures and no one else's.
+    func test_investorAndProvinceDownloadTheReportAsAnExcelWorkbook_onlyTheirOwn() throws {
+        let cookie = try server.signIn("namcan")
+        let page = try server.http.get("/investors/ubnd-huyen-nam-can?\(asOf)", cookie: cookie)
+        XCTAssertTrue(page.text.contains("/investors/ubnd-huyen-nam-can/report.xlsx"), "the page offers the workbook")
+        let r = try server.http.get("/investors/ubnd-huyen-nam-can/report.xlsx?\(asOf)", cookie: cookie)
+        XCTAssertEqual(r.status, 200)
+        XCTAssertEqual(r.header("Content-Type"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        XCTAssertTrue(r.header("Content-Disposition")?.contains("ubnd-huyen-nam-can-2023-09-15.xlsx") ?? false)
+        let cells = try Self.workbookText(r.body)
+        XCTAssertTrue(cells.contains("UBND huyện Năm Căn"), cells)
+        XCTAssertFalse(cells.contains("Sở Y tế"))
+        XCTAssertFalse(cells.contains("Ban QLDA công trình giao thông"))
+        XCTAssertEqual(try server.http.get("/investors/so-y-te/report.xlsx?\(asOf)", cookie: cookie).status, 404)
+        XCTAssertEqual(try server.http.get("/province.xlsx?\(asOf)", cookie: cookie).status, 404)
+        let dpi = try server.signIn("dpi")
+        let province = try server.http.get("/province.xlsx?\(asOf)", cookie: dpi)
+        XCTAssertEqual(province.status, 200)
+        let all = try Self.workbookText(province.body)
+        XCTAssertTrue(all.contains("Sở Y tế") && all.contains("UBND huyện Năm Căn"))
+    }
+
+    /// Every cell's value of every sheet, as openpyxl reads them, one per line.
+    static func workbookText(_ bytes: Data) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("portal-\(UUID().uuidString).xlsx")
+        try bytes.write(to: path)
+        defer { try? FileManager.default.removeItem(at: path) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import openpyxl,sys\nwb=openpyxl.load_workbook(sys.argv[1])\n"
+            + "for ws in wb:\n for row in ws.iter_rows(values_only=True):\n  for v in row:\n   print(v)", path.path]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, "openpyxl opens the workbook")
+        return String(decoding: data, as: UTF8.self)
+    }
+
     func test_logoutEndsTheSession() throws {
         let cookie = try server.signIn("yte")
         XCTAssertEqual(try server.http.get("/investors/so-y-te", cookie: cookie).status, 200)
