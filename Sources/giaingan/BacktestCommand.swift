@@ -8,8 +8,8 @@ struct BacktestCommand: ParsableCommand {
         commandName: "backtest",
         abstract: "Replay the early warning over a finished plan year and score it.",
         discussion: """
-        As of each month end, every project and investor flagged at risk or off track toward the next
-        checkpoint is compared with whether it then missed it. Prints hits, false alarms, misses that were
+        As of each month end, every project and investor flagged at risk or off track toward the next \
+        checkpoint is compared with whether it then missed it. Prints hits, false alarms, misses that were \
         not flagged, precision and recall. Needs the whole year in the database (through 31 January).
 
         Example (the bundled province): giaingan backtest --db demo.sqlite --year 2023

@@ -10,17 +10,17 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check projects, investors, classes and the province against the checkpoints.",
         discussion: """
-        Shows plan, disbursed and rate as of a date; for every checkpoint passed, met or missed on its own
-        date; for the next one, on track, at risk or off track, with the amount still needed, days left and
+        Shows plan, disbursed and rate as of a date; for every checkpoint passed, met or missed on its own \
+        date; for the next one, on track, at risk or off track, with the amount still needed, days left and \
         recent pace; and warnings grouped by severity, each with its figures.
 
-        Formats: text (a report to read, Vietnamese unless --lang en), json (for scripts: see README
-        "JSON output"), csv (one row per project, opens in Excel), md, html (one self-contained page),
-        xlsx (an Excel workbook, one sheet per section; with --out FILE or standard output redirected).
-        --investor NAME restricts everything to that investor's projects; only the provincial average rate
+        Formats: text (a report to read, Vietnamese unless --lang en), json (for scripts: see README \
+        "JSON output"), csv (one row per project, opens in Excel), md, html (one self-contained page), \
+        xlsx (an Excel workbook, one sheet per section; with --out FILE or standard output redirected). \
+        --investor NAME restricts everything to that investor's projects; only the provincial average rate \
         comes from outside.
 
-        Exit status: 0 when no warning reaches --fail-on (default critical), 1 when one does, 2 on bad usage
+        Exit status: 0 when no warning reaches --fail-on (default critical), 1 when one does, 2 on bad usage \
         or bad input. Reports go to standard output, errors to standard error.
 
         Examples:
@@ -85,9 +85,9 @@ struct Investors: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Rank every investor by shortfall, against the provincial average.",
         discussion: """
-        One line per investor (chủ đầu tư): plan, disbursed, rate, above or below the provincial average,
-        projects below their threshold at the last checkpoint, projects at risk toward the next one, and
-        the amount still needed — the way DPI reports are written ("10 of 17 investors are above the
+        One line per investor (chủ đầu tư): plan, disbursed, rate, above or below the provincial average, \
+        projects below their threshold at the last checkpoint, projects at risk toward the next one, and \
+        the amount still needed — the way DPI reports are written ("10 of 17 investors are above the \
         provincial average"). Investors at 0% are named.
         """)
 
@@ -138,7 +138,7 @@ struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write one report file per investor, for sending out.",
         discussion: """
-        Each file holds only that investor's projects, figures and warnings, plus the provincial average
+        Each file holds only that investor's projects, figures and warnings, plus the provincial average \
         rate. File names are the investor's name in plain ASCII (ban-qlda-tinh.html).
 
         Example:

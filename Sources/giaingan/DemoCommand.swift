@@ -10,10 +10,10 @@ struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the main job on the bundled fictional province and print the report.",
         discussion: """
-        Imports fixtures/province (53 projects, 12 investors, the 2022 and 2023 plans, the 2023 capital envelope and treasury ledgers)
-        into a temporary database, checks it as of 15/09/2023 — two weeks before Q3 — and prints the report.
-        Nothing is written outside the temporary folder unless --keep PATH is given: then the database is
-        kept at PATH, so the tour can go on (giaingan check --db PATH --as-of 2023-09-15, giaingan investors,
+        Imports fixtures/province (53 projects, 12 investors, the 2022 and 2023 plans, the 2023 capital envelope and treasury ledgers) \
+        into a temporary database, checks it as of 15/09/2023 — two weeks before Q3 — and prints the report. \
+        Nothing is written outside the temporary folder unless --keep PATH is given: then the database is \
+        kept at PATH, so the tour can go on (giaingan check --db PATH --as-of 2023-09-15, giaingan investors, \
         giaingan serve). Try --lang en, --format html, or --as-of 2023-03-15.
         """)
 

@@ -10,8 +10,8 @@ struct GiaiNgan: AsyncParsableCommand {
         commandName: "giaingan",
         abstract: "Monitor public-investment disbursement (giải ngân vốn đầu tư công) against the province's checkpoints.",
         discussion: """
-        Import the State Treasury ledger and the capital plan into a local SQLite database, then check
-        every project, investor (chủ đầu tư), class and the province against the quarterly thresholds,
+        Import the State Treasury ledger and the capital plan into a local SQLite database, then check \
+        every project, investor (chủ đầu tư), class and the province against the quarterly thresholds, \
         with early warnings before a checkpoint is missed.
 
         First time? Run `giaingan demo`. Typical week:
@@ -19,7 +19,7 @@ struct GiaiNgan: AsyncParsableCommand {
           giaingan import plan plan.csv
           giaingan import disbursements kbnn-export.csv
           giaingan check --as-of 2023-09-15
-        The database is ./giaingan.sqlite unless --db PATH or GIAINGAN_DB says otherwise.
+        The database is ./giaingan.sqlite unless --db PATH or GIAINGAN_DB says otherwise. \
         Exit status: 0 fine, 1 a warning at or above --fail-on, 2 bad usage or bad input.
         """,
         version: "0.1.0",

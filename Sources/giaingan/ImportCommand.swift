@@ -41,21 +41,21 @@ struct Import: ParsableCommand {
         abstract: "Import projects, capital plan lines, the capital envelope or treasury ledger entries from CSV files or .xlsx workbooks.",
         discussion: """
         KIND is projects, plan, envelope (the capital the Prime Minister and the province assigned) or \
-        disbursements (the treasury ledger). Files are CSV (UTF-8, with or without
-        BOM; Excel's "CSV UTF-8"; UTF-16 with a byte-order mark) separated by commas, semicolons or tabs, or
-        .xlsx workbooks (the first sheet, or --sheet NAME), with the column names of FORMATS.md or their
-        Vietnamese aliases; title and metadata rows above the header are passed over. .xls and .ods files are
+        disbursements (the treasury ledger). Files are CSV (UTF-8, with or without \
+        BOM; Excel's "CSV UTF-8"; UTF-16 with a byte-order mark) separated by commas, semicolons or tabs, or \
+        .xlsx workbooks (the first sheet, or --sheet NAME), with the column names of FORMATS.md or their \
+        Vietnamese aliases; title and metadata rows above the header are passed over. .xls and .ods files are \
         refused: save them as .xlsx or CSV UTF-8.
 
-        What a file does not say is decided from its own values: the order of day and month (a first part
-        above 12 is day first), the decimal separator of million-VND amounts (1.395,6 or 1,395.6). A file that
-        gives no sign reads its dates day first (the summary shows their range) and is refused if its amounts
+        What a file does not say is decided from its own values: the order of day and month (a first part \
+        above 12 is day first), the decimal separator of million-VND amounts (1.395,6 or 1,395.6). A file that \
+        gives no sign reads its dates day first (the summary shows their range) and is refused if its amounts \
         read two ways; --date-order and --decimal-separator decide instead.
 
-        All files of one command are one transaction: if any row of any file is wrong, nothing is written
-        and every problem is listed (file, line, column, value, what was expected), up to 50.
-        A file imported before (same SHA-256) is skipped. A treasury entry (txn_id) seen again with the
-        same content counts once; with different content the import is refused and both versions shown.
+        All files of one command are one transaction: if any row of any file is wrong, nothing is written \
+        and every problem is listed (file, line, column, value, what was expected), up to 50. \
+        A file imported before (same SHA-256) is skipped. A treasury entry (txn_id) seen again with the \
+        same content counts once; with different content the import is refused and both versions shown. \
         Entries whose project is not in the registry refuse the import: import projects.csv first.
 
         Examples:

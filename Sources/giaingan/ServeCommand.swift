@@ -11,19 +11,19 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the investor portal: a web view where each investor sees only its own projects.",
         discussion: """
-        Serves the database read-only (imports and weekly runs may write it meanwhile). DPI accounts see
-        the province, every investor and every project; an investor account sees only its own investor's
+        Serves the database read-only (imports and weekly runs may write it meanwhile). DPI accounts see \
+        the province, every investor and every project; an investor account sees only its own investor's \
         pages, and any other address gives 404. Accounts: `giaingan users add`.
 
-        The session cookie is sent with Secure, HttpOnly and SameSite=Strict: run the portal behind a
-        reverse proxy with TLS (README "Investor portal"), or pass --insecure-cookies for plain HTTP on
-        one machine. Behind a proxy, name it with --trusted-proxy so that sign-in throttling counts each
+        The session cookie is sent with Secure, HttpOnly and SameSite=Strict: run the portal behind a \
+        reverse proxy with TLS (README "Investor portal"), or pass --insecure-cookies for plain HTTP on \
+        one machine. Behind a proxy, name it with --trusted-proxy so that sign-in throttling counts each \
         client by the address the proxy reports (--client-address-header), not the proxy's own.
 
-        Every phase of a connection has a time limit (--idle-timeout, --header-timeout, --body-timeout,
-        --response-timeout) and at most --max-connections are open at once, so slow or idle clients
-        cannot exhaust the server. Each request is logged (method, path, status, user, client address,
-        time) on standard error. SIGTERM or Ctrl-C stops it cleanly. --port 0 picks a free port; the
+        Every phase of a connection has a time limit (--idle-timeout, --header-timeout, --body-timeout, \
+        --response-timeout) and at most --max-connections are open at once, so slow or idle clients \
+        cannot exhaust the server. Each request is logged (method, path, status, user, client address, \
+        time) on standard error. SIGTERM or Ctrl-C stops it cleanly. --port 0 picks a free port; the \
         address is printed.
         """)
 
@@ -112,10 +112,10 @@ struct Users: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage portal accounts.",
         discussion: """
-        A DPI account sees everything; an investor account is bound to one investor (chủ đầu tư) and sees
-        only its projects. Passwords are read from standard input when it is not a terminal (one line), so
-        scripts can provision accounts; otherwise they are asked for twice without echo. A password has
-        10 characters or more and at most 72 bytes in UTF-8 (bcrypt reads no further; a Vietnamese
+        A DPI account sees everything; an investor account is bound to one investor (chủ đầu tư) and sees \
+        only its projects. Passwords are read from standard input when it is not a terminal (one line), so \
+        scripts can provision accounts; otherwise they are asked for twice without echo. A password has \
+        10 characters or more and at most 72 bytes in UTF-8 (bcrypt reads no further; a Vietnamese \
         letter with a diacritic takes 2 or 3 bytes). Passwords are stored as bcrypt hashes only.
 
         Examples:

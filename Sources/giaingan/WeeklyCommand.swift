@@ -9,20 +9,20 @@ struct Weekly: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The unattended weekly run: import the inbox, check, compare with last week, write the reports.",
         discussion: """
-        1. Imports every new file in --inbox (kind recognised from its header; a file imported before is
-           skipped; a bad file is moved to INBOX/rejected/ with NAME.errors.txt beside it, the others still
-           import; nothing is deleted).
-        2. Checks the plan year as of --as-of and stores the run (every figure and warning), so this week's
-           warnings stay reproducible after late treasury entries arrive.
-        3. Compares with the previous stored run (same plan year, same as-of date or the latest earlier):
-           warnings new, resolved and persisting.
-        4. Writes OUT/<as-of>/: summary.json, report.html, report.csv, report.json, report.txt and
-           report.xlsx and investors/ (one HTML and one .xlsx file per investor, for sending out).
+        1. Imports every new file in --inbox (kind recognised from its header; a file imported before is \
+        skipped; a bad file is moved to INBOX/rejected/ with NAME.errors.txt beside it, the others still \
+        import; nothing is deleted).
+        2. Checks the plan year as of --as-of and stores the run (every figure and warning), so this week's \
+        warnings stay reproducible after late treasury entries arrive.
+        3. Compares with the previous stored run (same plan year, same as-of date or the latest earlier): \
+        warnings new, resolved and persisting.
+        4. Writes OUT/<as-of>/: summary.json, report.html, report.csv, report.json, report.txt and \
+        report.xlsx and investors/ (one HTML and one .xlsx file per investor, for sending out).
 
-        Exit status: 0 when nothing new is critical, 1 when a new critical warning appeared, 2 when the run
-        could not be made (another run holds the database, a bad option), 3 when the run was made but a file
-        of the inbox was rejected: the week's data is incomplete, the summary says so first, and new warnings
-        the missing file could change are withheld until a later run. For cron and systemd examples see
+        Exit status: 0 when nothing new is critical, 1 when a new critical warning appeared, 2 when the run \
+        could not be made (another run holds the database, a bad option), 3 when the run was made but a file \
+        of the inbox was rejected: the week's data is incomplete, the summary says so first, and new warnings \
+        the missing file could change are withheld until a later run. For cron and systemd examples see \
         scripts/cron/.
         """)
 
