@@ -319,7 +319,8 @@ private func fuzzAmount(_ bytes: [UInt8]) {
         let parts = t.split(separator: ",", omittingEmptySubsequences: false)
         let whole = parts[0].filter { $0 != "." }
         let negative = whole.hasPrefix("-") || inner.negative
-        let wholeDigits = negative ? String(whole.dropFirst()) : String(whole)
+        // Only a minus sign is dropped: a negative in accounting parentheses has none.
+        let wholeDigits = whole.hasPrefix("-") ? String(whole.dropFirst()) : String(whole)
         let decimals = parts.count > 1 ? String(parts[1]) : ""
         guard let w = Int128(wholeDigits), let f = Int128(decimals.isEmpty ? "0" : decimals) else {
             require(false, "\(text) read as \(value) in millions but is not a number")

@@ -74,6 +74,14 @@ public struct EnvelopeRow: Sendable, Hashable {
     /// How many envelope lines of each level make the figures (none: that level was not imported).
     public var primeMinisterLines = 0
     public var provinceLines = 0
+    /// The disbursement of the fund sources that have lines of each level: the numerator of the
+    /// rate on that level's plan. In a fund source's row it is the row's disbursement (or 0 with
+    /// no line of the level); in the total it leaves out the sources the level never assigned, so
+    /// local capital the Prime Minister's plan does not hold cannot lift the rate on his plan.
+    public var disbursedUnderPrimeMinisterVND: VND = 0
+    public var disbursedUnderProvinceVND: VND = 0
+    /// The same for the adjusted denominator's level.
+    public var disbursedUnderAdjustedVND: VND = 0
 
     public init(fundSource: String?, primeMinisterVND: VND = 0, provinceVND: VND = 0, allocatedVND: VND = 0,
                 disbursedVND: VND = 0, adjustedVND: VND? = nil) {
@@ -85,10 +93,14 @@ public struct EnvelopeRow: Sendable, Hashable {
         self.adjustedVND = adjustedVND
     }
 
-    public var rateOnPrimeMinister: Rate? { Rate(disbursedVND: disbursedVND, planVND: primeMinisterVND) }
-    public var rateOnProvince: Rate? { Rate(disbursedVND: disbursedVND, planVND: provinceVND) }
+    public var rateOnPrimeMinister: Rate? {
+        primeMinisterLines > 0 ? Rate(disbursedVND: disbursedUnderPrimeMinisterVND, planVND: primeMinisterVND) : nil
+    }
+    public var rateOnProvince: Rate? {
+        provinceLines > 0 ? Rate(disbursedVND: disbursedUnderProvinceVND, planVND: provinceVND) : nil
+    }
     public var rateOnAllocated: Rate? { Rate(disbursedVND: disbursedVND, planVND: allocatedVND) }
-    public var rateOnAdjusted: Rate? { adjustedVND.flatMap { Rate(disbursedVND: disbursedVND, planVND: $0) } }
+    public var rateOnAdjusted: Rate? { adjustedVND.flatMap { Rate(disbursedVND: disbursedUnderAdjustedVND, planVND: $0) } }
     /// What was assigned and not yet allocated to projects: the province's plan less the plan
     /// allocated, or the Prime Minister's where no province line was imported; below zero when
     /// more was allocated than assigned; nil with no envelope line at all.
@@ -114,6 +126,12 @@ public struct EnvelopeRow: Sendable, Hashable {
         }
         primeMinisterLines += other.primeMinisterLines
         provinceLines += other.provinceLines
+        disbursedUnderPrimeMinisterVND = try disbursedUnderPrimeMinisterVND.checkedAdding(
+            other.disbursedUnderPrimeMinisterVND, context: "a disbursed total")
+        disbursedUnderProvinceVND = try disbursedUnderProvinceVND.checkedAdding(
+            other.disbursedUnderProvinceVND, context: "a disbursed total")
+        disbursedUnderAdjustedVND = try disbursedUnderAdjustedVND.checkedAdding(
+            other.disbursedUnderAdjustedVND, context: "a disbursed total")
     }
 }
 
@@ -157,6 +175,17 @@ public struct EnvelopeFigures: Sendable, Hashable {
             r.allocatedVND = position.planVND
             r.disbursedVND = position.disbursedVND
             rows[fundSource] = r
+        }
+        for (key, r) in rows {
+            var r = r
+            r.disbursedUnderPrimeMinisterVND = r.primeMinisterLines > 0 ? r.disbursedVND : 0
+            r.disbursedUnderProvinceVND = r.provinceLines > 0 ? r.disbursedVND : 0
+            switch rules.adjustedDenominator?.basis {
+            case .primeMinisterAssigned?: r.disbursedUnderAdjustedVND = r.disbursedUnderPrimeMinisterVND
+            case .provinceAssigned?: r.disbursedUnderAdjustedVND = r.disbursedUnderProvinceVND
+            default: r.disbursedUnderAdjustedVND = r.disbursedVND
+            }
+            rows[key] = r
         }
         var total = EnvelopeRow(fundSource: nil, adjustedVND: rules.adjustedDenominator == nil ? nil : 0)
         let sorted = rows.values.sorted { FundSource.sortKey($0.fundSource ?? "") < FundSource.sortKey($1.fundSource ?? "") }

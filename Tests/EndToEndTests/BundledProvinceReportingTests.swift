@@ -56,6 +56,36 @@ final class BundledProvinceReportingTests: XCTestCase {
         XCTAssertEqual(sources, ["CTMTQG", "NSTW", "NSĐP", "ODA"])
     }
 
+    /// The Prime Minister's lines of the bundled envelope hold no NSĐP (local capital he does not
+    /// assign): the total rate on his plan counts only the disbursement of the sources his lines
+    /// hold, so NSĐP money cannot lift it (it read 113% before), and the same for the province.
+    func test_theRateOnEachLevelsPlanCountsOnlyTheFundSourcesThatLevelAssigned() throws {
+        let september = try check("2023-09-30", rules: "camau-2023-reporting.toml")
+        let envelope = try XCTUnwrap(september["envelope"] as? [String: Any])
+        let total = try XCTUnwrap(envelope["total"] as? [String: Any])
+        let rows = try XCTUnwrap(envelope["fund_sources"] as? [[String: Any]])
+        func int(_ r: [String: Any], _ k: String) -> Int { r[k] as? Int ?? 0 }
+        let underPM = rows.filter { int($0, "prime_minister_lines") > 0 }.reduce(0) { $0 + int($1, "disbursed_vnd") }
+        let underProvince = rows.filter { int($0, "province_lines") > 0 }.reduce(0) { $0 + int($1, "disbursed_vnd") }
+        XCTAssertTrue(rows.contains { int($0, "prime_minister_lines") == 0 && int($0, "disbursed_vnd") > 0 },
+                      "a source disbursed that the Prime Minister's lines do not hold")
+        XCTAssertLessThan(underPM, int(total, "disbursed_vnd"))
+        func floorRate(_ d: Int, _ p: Int) -> String {
+            let micro = d * 1_000_000 / p
+            return String(format: "%d.%06d", micro / 1_000_000, micro % 1_000_000)
+                .replacingOccurrences(of: "0+$", with: "", options: .regularExpression)
+        }
+        XCTAssertEqual((total["rate_on_prime_minister"] as? NSNumber)?.stringValue,
+                       floorRate(underPM, int(total, "prime_minister_vnd")))
+        XCTAssertEqual((total["rate_on_province"] as? NSNumber)?.stringValue,
+                       floorRate(underProvince, int(total, "province_vnd")))
+        XCTAssertLessThan((total["rate_on_prime_minister"] as? Double) ?? 9, 1, "not above 100% on NSĐP money")
+        // A source without a line of a level has no rate on that level's plan.
+        for r in rows where int(r, "prime_minister_lines") == 0 {
+            XCTAssertTrue(r["rate_on_prime_minister"] is NSNull, "\(r)")
+        }
+    }
+
     func test_advancePlanCapitalIsReportedApart_andCountedWhenTheRulesSaySo() throws {
         let advance = try XCTUnwrap(Self.expected["advance_plan"] as? [String: [String: Int]])
         let december = try check("2023-12-31")
