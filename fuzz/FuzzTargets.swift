@@ -219,11 +219,12 @@ private let headers: [(FileKind, String)] = [
     (.disbursements, "txn_id,project_code,plan_year,tranche,fund_source,date,type,amount_vnd,note\n"),
     (.plan, "project_code,plan_year,class,tranche,fund_source,amount_vnd,effective_on,decision_ref\n"),
     (.projects, "project_code,project_name,investor,district,procedures_completed_on,construction_started_on\n"),
+    (.envelope, "plan_year,level,tranche,fund_source,amount_vnd,effective_on,decision_ref\n"),
 ]
 
 private func fuzzTable(_ bytes: [UInt8]) {
     guard bytes.count >= 2 else { return }
-    let (kind, header) = headers[Int(bytes[0] % 3)]
+    let (kind, header) = headers[Int(bytes[0]) % headers.count]
     let unit: AmountUnit = bytes[1] % 2 == 0 ? .vnd : .million
     writeScratch(Array(header.utf8) + bytes[2...])
     func check(_ line: Int, _ hasValue: Bool, _ issues: [ImportIssue]) {
@@ -256,6 +257,8 @@ private func fuzzTable(_ bytes: [UInt8]) {
                 }
                 rows += 1
             }
+        case .envelope:
+            while let row = try reader.nextEnvelopeLine() { check(row.line, row.value != nil, row.issues); rows += 1 }
         }
         _ = rows
     } catch {

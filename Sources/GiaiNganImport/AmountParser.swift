@@ -219,6 +219,15 @@ public struct AmountParser: Sendable {
     private func fail(_ reason: String) -> ValueError { ValueError(expected: expected, reason: reason) }
 
     private func parseWhole(_ bytes: UnsafeBufferPointer<UInt8>) throws(ValueError) -> VND {
+        // A spreadsheet's number format "#,##0.00" writes whole đồng with a zero fraction:
+        // `556,300,000.00` (en-US), `556.300.000,00` (vi-VN), `1000.00`. One or two digits after
+        // the last separator can never be a group of thousands, so the separator is the decimal
+        // one: all zeros is the whole amount before it, exactly; anything else is a fraction of a
+        // đồng, refused below. The grouping before it, if any, must be the other separator.
+        if let fraction = AmountParser.twoDigitFraction(bytes), fraction.isZero {
+            let whole = UnsafeBufferPointer(rebasing: bytes[..<fraction.separatorIndex])
+            if !whole.contains(bytes[fraction.separatorIndex]) { return try parseWhole(whole) }
+        }
         var i = 0
         let negative = !bytes.isEmpty && bytes[0] == AmountParser.minus
         if negative { i = 1 }
@@ -258,6 +267,20 @@ public struct AmountParser: Sendable {
             }
         }
         return try AmountParser.signed(magnitude, negative: negative)
+    }
+
+    /// Where the last separator sits when one or two digits follow it, and whether they are zeros.
+    static func twoDigitFraction(_ bytes: UnsafeBufferPointer<UInt8>) -> (separatorIndex: Int, isZero: Bool)? {
+        var k = bytes.count - 1
+        var digits = 0, zeros = true
+        while k >= 0, bytes[k] >= zero, bytes[k] <= nine {
+            if bytes[k] != zero { zeros = false }
+            digits += 1
+            k -= 1
+        }
+        guard k >= 1, (1...2).contains(digits), bytes[k] == dot || bytes[k] == comma,
+              bytes[k - 1] >= zero, bytes[k - 1] <= nine else { return nil }
+        return (k, zeros)
     }
 
     /// Checks the group that a separator closes.

@@ -41,6 +41,24 @@ final class AmountParserTests: XCTestCase {
         XCTAssertEqual(try vnd.parse("-9223372036854775808"), Int64.min)
     }
 
+    /// Excel's "#,##0.00" writes whole đồng with a zero fraction; one or two digits after the last
+    /// separator are never a group of thousands, so the reading is exact (issue 12 leftover).
+    func test_aZeroFractionThatASpreadsheetFormatWritesIsTheWholeAmount() throws {
+        let vnd = AmountParser(unit: .vnd)
+        XCTAssertEqual(try vnd.parse("556,300,000.00"), 556_300_000)
+        XCTAssertEqual(try vnd.parse("556.300.000,00"), 556_300_000)
+        XCTAssertEqual(try vnd.parse("1,000.0"), 1_000)
+        XCTAssertEqual(try vnd.parse("1000.00"), 1_000)
+        XCTAssertEqual(try vnd.parse("-2.500,00"), -2_500)
+        XCTAssertEqual(try vnd.parse("7,00"), 7)
+        // A fraction that is not zero, or a grouping of the same mark, stays refused.
+        XCTAssertTrue(reason("556,300,000.50").contains("mixes"), reason("556,300,000.50"))
+        XCTAssertTrue(reason("1.000.00").contains("exactly 3 digits"), reason("1.000.00"))
+        XCTAssertTrue(reason("1.000,05").contains("mixes"))
+        // Three zeros are a group of thousands, as before: 100.000 is a hundred thousand.
+        XCTAssertEqual(try vnd.parse("100.000"), 100_000)
+    }
+
     // MARK: - Refused
 
     func test_amountWithMixedSeparatorsIsRefused() {
