@@ -6,6 +6,9 @@ public enum AmountUnit: String, Sendable, CaseIterable {
     case vnd
     /// Million đồng (triệu đồng) with dot thousands and a decimal comma: `1.395,6` is 1,395,600,000 VND.
     case million
+
+    /// The unit in words, for messages.
+    public var phrase: String { self == .vnd ? "whole đồng (VND)" : "triệu đồng (million VND)" }
 }
 
 /// Reads an amount of money as whole VND, exactly, without floating point.

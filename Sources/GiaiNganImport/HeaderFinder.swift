@@ -19,7 +19,7 @@ enum HeaderFinder {
         let required = kind.columns.filter { $0.isRequired && profile?.defaults[$0.name] == nil }.map(\.field)
         func fit(_ names: [String]) -> (known: Int, complete: Bool) {
             var fields = Set<Field>()
-            for name in names { if let field = keys[HeaderKey.of(name)] { fields.insert(field) } }
+            for name in names { if let field = HeaderMap.field(HeaderKey.of(name), in: keys) { fields.insert(field) } }
             return (fields.count, required.allSatisfy(fields.contains))
         }
         var first: HeaderRow?
@@ -82,7 +82,7 @@ enum HeaderFinder {
             let top = index < upper.names.count ? NormalizedText.normalize(upper.names[index]) : ""
             let sub = index < lower.names.count ? NormalizedText.normalize(lower.names[index]) : ""
             if sub.isEmpty { names.append(top) }
-            else if top.isEmpty || keys[HeaderKey.of(sub)] != nil || keys[HeaderKey.of(top)] == nil { names.append(sub) }
+            else if top.isEmpty || HeaderMap.field(HeaderKey.of(sub), in: keys) != nil || HeaderMap.field(HeaderKey.of(top), in: keys) == nil { names.append(sub) }
             else { names.append(top) }
         }
         return HeaderRow(line: upper.line, names: names, lastLine: lower.line)
@@ -184,7 +184,7 @@ enum DelimiterSniffer {
             guard let text = String(validating: line, as: UTF8.self) else { continue }
             for delimiter in candidates {
                 let names = split(Array(text.utf8), by: delimiter).map { String(decoding: $0, as: UTF8.self) }
-                let known = Set(names.compactMap { keys[HeaderKey.of(unquoted($0))] }).count
+                let known = Set(names.compactMap { HeaderMap.field(HeaderKey.of(unquoted($0)), in: keys) }).count
                 if known >= 2 && known > (best?.count ?? 0) { best = (known, delimiter, lineNumber) }
             }
             if best != nil && lineNumber > 1 && (best?.line ?? 0) < lineNumber { break }

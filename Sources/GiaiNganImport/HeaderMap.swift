@@ -27,6 +27,35 @@ struct HeaderMap {
     let line: Int
     /// Remarks for the user, such as ignored columns (each reported once).
     let notes: [String]
+    /// The unit the amount column's header names ("Số tiền (triệu đồng)"), with that header.
+    let declaredUnit: (unit: AmountUnit, header: String, column: Int)?
+
+    /// Units a header may name after the column's name, in parentheses, as Vietnamese reports
+    /// head their money columns. Thousands and billions of đồng are units GiaiNgan does not read.
+    static let headerUnits: [(words: [String], unit: AmountUnit?)] = [
+        (["triệu đồng", "triệu", "tr.đ", "trđ", "tr đồng", "tr. đồng", "million vnd", "vnd million", "million"], .million),
+        (["đồng", "vnđ", "vnd", "đ"], .vnd),
+        (["nghìn đồng", "ngàn đồng", "tỷ đồng", "tỉ đồng", "thousand vnd", "billion vnd"], nil),
+    ]
+
+    /// The field a header key names: by its name or alias, or an amount column's name followed by
+    /// the unit in parentheses ("số tiền (triệu đồng)").
+    static func field(_ key: String, in keys: [String: Field]) -> Field? {
+        if let field = keys[key] { return field }
+        guard let split = splitUnit(key), keys[split.name] == .amountVND,
+              headerUnits.contains(where: { $0.words.contains(split.unit) }) else { return nil }
+        return .amountVND
+    }
+
+    /// `key` without a trailing unit in parentheses, and the unit's words: `số tiền (triệu đồng)`
+    /// → (`số tiền`, `triệu đồng`).
+    static func splitUnit(_ key: String) -> (name: String, unit: String)? {
+        guard key.hasSuffix(")"), let open = key.lastIndex(of: "(") else { return nil }
+        let name = key[..<open].trimmingCharacters(in: .whitespaces)
+        let unit = key[key.index(after: open)..<key.index(before: key.endIndex)].trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, !unit.isEmpty else { return nil }
+        return (name, unit)
+    }
 
     /// The number of columns every data row must have.
     var width: Int { headers.count }
@@ -55,9 +84,21 @@ struct HeaderMap {
         var columnOf = [Int](repeating: -1, count: Field.allCases.count)
         let headers = header.names.map(NormalizedText.normalize)
         var unknown: [String] = [], unnamed: [Int] = []
+        var declaredUnit: (unit: AmountUnit, header: String, column: Int)? = nil
         for (index, name) in headers.enumerated() {
-            let key = name.lowercased()
+            var key = name.lowercased()
             guard !key.isEmpty else { unnamed.append(index + 1); continue }
+            if fieldOfKey[key] == nil, let split = HeaderMap.splitUnit(key), fieldOfKey[split.name] == .amountVND,
+               let known = HeaderMap.headerUnits.first(where: { $0.words.contains(split.unit) }) {
+                guard let unit = known.unit else {
+                    throw ImportIssue(file: file, line: header.line, column: name, columnNumber: index + 1,
+                                      expected: "amounts in đồng or in triệu đồng (million VND); this column is headed in "
+                                        + "\(split.unit), which GiaiNgan does not read: convert the column to đồng or triệu "
+                                        + "đồng and name the unit in its header")
+                }
+                declaredUnit = (unit, name, index + 1)
+                key = split.name
+            }
             guard let field = fieldOfKey[key] else {
                 unknown.append("\"\(ImportIssue.escaped(ImportIssue.shortened(name)))\" (\(index + 1))")
                 continue
@@ -98,6 +139,7 @@ struct HeaderMap {
         self.headers = headers
         self.line = header.line
         self.notes = notes
+        self.declaredUnit = declaredUnit
     }
 
     // MARK: - Headers that are not headers

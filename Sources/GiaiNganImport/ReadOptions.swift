@@ -4,6 +4,10 @@
 public struct ReadOptions: Sendable {
     /// The unit amounts are written in; a profile's `unit` line takes precedence.
     public var unit: AmountUnit = .vnd
+    /// Whether `unit` was said (`--unit`, a profile's `unit`), rather than the default: only
+    /// then does it stand against a header that names its own unit ("Số tiền (triệu đồng)"),
+    /// which otherwise decides.
+    public var unitIsGiven = false
     /// A mapping profile for an export whose headers, words or layout differ from FORMATS.md.
     public var profile: MappingProfile? = nil
     /// The field separator of a CSV file (`--delimiter`); `nil` finds it from the header line.

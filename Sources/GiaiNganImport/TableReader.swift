@@ -58,6 +58,9 @@ public final class TableReader {
     private let source: Source
     private let header: HeaderMap
     private let decoder: FieldDecoder
+    /// The unit the amounts are read in: `--unit` or the profile's, else the one the amount
+    /// column's header names, else whole VND.
+    public let unit: AmountUnit
     /// `Field.rawValue` → the profile's default text, if any.
     private let defaults: [String?]
     /// Notes about how the file was opened (separator, encoding, sheet, header row).
@@ -94,7 +97,23 @@ public final class TableReader {
         case .csv(let csv): csv.setTableWidth(header.width)
         case .sheet(let sheet): sheet.setTableWidth(header.width)
         }
-        decoder = FieldDecoder(profile: profile, unit: options.unit)
+        var unit = profile?.unit ?? options.unit
+        if let declared = header.declaredUnit {
+            let given = profile?.unit != nil || options.unitIsGiven
+            if given && declared.unit != unit {
+                throw ImportIssue(file: path, line: header.line, column: declared.header, columnNumber: declared.column,
+                                  expected: "amounts in \(unit.phrase), as \(profile?.unit != nil ? "the profile's unit" : "--unit") says; "
+                                    + "the header names \(declared.unit.phrase): drop \(profile?.unit != nil ? "the profile's unit line" : "--unit") "
+                                    + "to read them as the header says, or correct the header")
+            }
+            if !given {
+                unit = declared.unit
+                notes.append("\(path):\(header.line): note: amounts read in \(declared.unit.phrase), as the header "
+                    + "\"\(declared.header)\" says")
+            }
+        }
+        self.unit = unit
+        decoder = FieldDecoder(profile: profile, unit: unit)
         defaults = Field.allCases.map { profile?.defaults[$0.name] }
         openingNotes = notes
         var dateOrder = options.dateOrder ?? options.decided.dateOrder

@@ -180,7 +180,7 @@ extension Store {
             return FileImportSummary(file: path, sha256: sha, kind: kind, status: .imported)
         }
         let importID = try ImportSession.begin(db: db, kind: kind.rawValue, fileName: (path as NSString).lastPathComponent,
-                                               sha256: sha, unit: options.unit.rawValue)
+                                               sha256: sha, unit: reader.unit.rawValue)
         let session = try ImportSession(db: db, importID: importID, today: today)
         var summary = FileImportSummary(file: path, sha256: sha, kind: kind, status: .imported)
         var unknown: [String: (line: Int, count: Int)] = [:]

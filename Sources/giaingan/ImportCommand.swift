@@ -75,8 +75,10 @@ struct Import: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     @Option(help: ArgumentHelp("Amount unit of the files: vnd (whole đồng) or million (triệu đồng, decimal comma: 1.395,6).",
+                               discussion: "Default: the unit the amount column's header names, as in \"Số tiền (triệu đồng)\" or "
+                                   + "\"Kế hoạch vốn (đồng)\", else vnd. Given, it must agree with such a header.",
                                valueName: "UNIT"))
-    var unit: AmountUnit = .vnd
+    var unit: AmountUnit?
 
     @Option(help: ArgumentHelp("A mapping profile for an export whose columns, type words or date format differ.",
                                discussion: "See fixtures/profiles/ for an example.", valueName: "FILE"))
@@ -123,7 +125,8 @@ struct Import: ParsableCommand {
     }
 
     func run() throws {
-        var options = ReadOptions(unit: unit)
+        var options = ReadOptions(unit: unit ?? .vnd)
+        options.unitIsGiven = unit != nil
         options.delimiter = delimiter?.byte
         options.encoding = encoding
         options.dateOrder = dateOrder

@@ -66,7 +66,7 @@ final class HeaderMappingTests: XCTestCase {
     }
 
     func test_headerOfAnUnknownLayoutSuggestsAProfile() {
-        let path = files.write("other.csv", "Số CT,Ngày CT,Số tiền (triệu đồng)\nKB1,01/02/2023,\"1,5\"\n")
+        let path = files.write("other.csv", "Số CT,Ngày CT,Giá trị (triệu đồng)\nKB1,01/02/2023,\"1,5\"\n")
         let issue = thrownIssue { _ = try TableReader(path: path, kind: .disbursements) }
         XCTAssertTrue(issue?.expected.contains("none of its 3 columns is known: for an export with its own headers, use a mapping profile") ?? false,
                       issue?.description ?? "")
@@ -101,5 +101,34 @@ final class HeaderMappingTests: XCTestCase {
         let path = files.write("y.csv", "whatever\n")
         let profile = MappingProfile(kind: .plan)
         XCTAssertEqual(try FileKind.detect(path: path, options: ReadOptions(profile: profile)), .plan)
+    }
+    /// Vietnamese reports head money columns with their unit: "Số tiền (triệu đồng)". The header
+    /// decides the unit when none is given, and a given unit must agree with it.
+    func test_aHeaderThatNamesItsUnitDecidesIt_andAGivenUnitMustAgree() throws {
+        let files = TestFiles()
+        let path = files.write("u.csv", "txn_id,project_code,plan_year,tranche,fund_source,date,type,Số tiền (triệu đồng),note\n"
+            + "T1,P1,2023,current,NSTW,2023-08-10,payment,\"300,5\",x\nT2,P1,2023,current,NSTW,2023-08-11,payment,1.000,x\n")
+        let reader = try TableReader(path: path, kind: .disbursements)
+        XCTAssertEqual(reader.unit, .million)
+        var amounts: [Int64] = []
+        while let row = try reader.nextLedgerEntry() { amounts.append(row.value?.amountVND ?? -1) }
+        XCTAssertEqual(amounts, [300_500_000, 1_000_000_000])
+        XCTAssertTrue(reader.notes.contains { $0.contains("as the header \"Số tiền (triệu đồng)\" says") }, "\(reader.notes)")
+        var given = ReadOptions(unit: .million)
+        given.unitIsGiven = true
+        XCTAssertEqual(try TableReader(path: path, kind: .disbursements, options: given).unit, .million)
+        given.unit = .vnd
+        XCTAssertThrowsError(try TableReader(path: path, kind: .disbursements, options: given)) { error in
+            XCTAssertTrue("\(error)".contains("the header names triệu đồng"), "\(error)")
+        }
+        // "(đồng)" is whole VND; the default unit without a header unit stays whole VND.
+        let dong = files.write("d.csv", "project_code,plan_year,class,amount_vnd (đồng),effective_on\nP1,2023,new,1.000.000,2023-01-05\n")
+        XCTAssertEqual(try TableReader(path: dong, kind: .plan).unit, .vnd)
+        var million = ReadOptions(unit: .million)
+        million.unitIsGiven = true
+        XCTAssertThrowsError(try TableReader(path: dong, kind: .plan, options: million))
+        // A column named like another one with a unit that is not money stays unknown.
+        let odd = files.write("o.csv", "project_code,plan_year,class,amount_vnd,effective_on,ghi chú (triệu đồng)\nP1,2023,new,1.000,2023-01-05,x\n")
+        XCTAssertEqual(try TableReader(path: odd, kind: .plan).unit, .vnd)
     }
 }

@@ -182,6 +182,15 @@ final class BadInputCorpusTests: XCTestCase {
         Case(file: "amount-currency-in-million.csv", messages: [
             "amount-currency-in-million.csv:2: column \"amount_vnd\" (8): value \"300.000.000 đ\": expected an amount in million VND such as 1.395,6 (dots group thousands, a comma marks decimals); it says đồng (a currency sign or word), but the file is read in million VND (--unit million): import it with --unit vnd, or remove the currency from the cells"],
              options: ["--unit", "million"]),
+        Case(file: "amount-unit-in-header.csv",
+             messages: ["amount-unit-in-header.csv: 1 rows: 1 added, 0 already present, 0 conflicts",
+                        "  note: amount-unit-in-header.csv:1: note: amounts read in triệu đồng (million VND), as the header \"Số tiền (triệu đồng)\" says"],
+             refused: false, added: ["import": 1, "ledger_entry": 1]),
+        Case(file: "amount-unit-header-conflict.csv", messages: [
+            "amount-unit-header-conflict.csv:1: column \"Số tiền (triệu đồng)\" (8): expected amounts in whole đồng (VND), as --unit says; the header names triệu đồng (million VND): drop --unit to read them as the header says, or correct the header"],
+             options: ["--unit", "vnd"]),
+        Case(file: "header-amount-in-thousand-dong.csv", messages: [
+            "header-amount-in-thousand-dong.csv:1: column \"Số tiền (nghìn đồng)\" (8): expected amounts in đồng or in triệu đồng (million VND); this column is headed in nghìn đồng, which GiaiNgan does not read: convert the column to đồng or triệu đồng and name the unit in its header"]),
         Case(file: "total-row-not-the-sum.csv", messages: [
             "total-row-not-the-sum.csv:4: column \"amount_vnd\" (8): value \"600.000.000\": expected a row of the table; this row looks like a total (\"Tổng cộng\", no project code), but its amount is not the sum of the rows above it (the 2 rows above add up to 500.000.000): a total row is skipped only when it adds up; delete it, or correct it or the rows above"]),
         Case(file: "total-row-the-sum.csv",
