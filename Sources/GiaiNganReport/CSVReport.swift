@@ -43,7 +43,7 @@ public enum CSVReport {
         let half = e.projects.count / 2
         let rest = Background { rows(e, e.projects[half...], lang: lang) }
         var out = "\u{FEFF}"
-        out += record(header(e.rules))
+        out += record(header(e.rules) + (e.schedule == nil ? [] : scheduleColumns))
         out += rows(e, e.projects[..<half], lang: lang)
         out += rest.result()
         return out
@@ -53,6 +53,7 @@ public enum CSVReport {
     static func rows(_ e: Evaluation, _ projects: ArraySlice<ProjectResult>, lang: Language) -> String {
         var out = ""
         let counted = e.rules.countedTranches
+        let schedule = e.schedule.map { ($0, ScheduleIndex($0), Display(rules: e.rules, lang: lang)) }
         for p in projects {
             let r = p.result
             let carriedOver = counted.contains(.carriedOver) ? .zero : r.tranche(.carriedOver)
@@ -78,6 +79,7 @@ public enum CSVReport {
                     since.map { String(Change(now: r.position, then: $0).disbursedVND) } ?? "",
                     since.flatMap { Change(now: r.position, then: $0).pointsHundredths }.map(JSONReport.pointsText) ?? "",
                     String(advancePlan.planVND), String(advancePlan.disbursedVND)]
+            if let (s, index, display) = schedule { row += scheduleCells(p.project.code, s, index, display) }
             out += record(row)
         }
         return out
