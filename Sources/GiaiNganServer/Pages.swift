@@ -73,6 +73,7 @@ enum Pages {
         let year = q.year.map { "<input type=\"hidden\" name=\"year\" value=\"\($0)\">" } ?? ""
         let bar = """
         <nav class="gn-bar" aria-label="GiaiNgan"><strong>GiaiNgan</strong>\(home)
+        <a href="\(escape("/schedules?" + qs))">\(L.t("Kế hoạch giải ngân", "Schedules"))</a>
         <form method="get"><label>\(L.t("Số liệu đến ngày", "As of")) <input type="date" name="as_of" value="\(escape(q.asOf.description))"></label>
         <input type="hidden" name="lang" value="\(escape(L.rawValue))">\(year)<button type="submit">\(L.t("Xem", "Show"))</button></form>
         <a href="\(escape("?" + queryString(other)))">\(other.lang == .en ? "English" : "Tiếng Việt")</a>
