@@ -19,6 +19,11 @@ import GiaiNganCore
 /// disbursed_change_since_last, points_change_since_last, advance_plan_plan_vnd,
 /// advance_plan_disbursed_vnd`.
 ///
+/// When schedules exist for the plan year (README "Schedules and classification") the columns
+/// `schedule_month, schedule_target_vnd, schedule_actual_vnd, schedule_met, schedule_cumulative_vnd,
+/// schedule_cumulative_actual_vnd, classification, classification_reasons` follow; without them the
+/// file is as before.
+///
 /// `shortfall_vnd` is what is still needed toward the next checkpoint or, with none ahead, the
 /// shortfall left at the last one; `remaining_vnd` is plan − disbursed. The carried-over and
 /// advance-plan columns hold that tranche when the rules report it apart, 0 where they count it
