@@ -56,7 +56,7 @@ let package = Package(
         ]),
         // Application services shared by the commands (check pipeline, weekly run, per-investor files).
         .target(name: "GiaiNganApp", dependencies: [
-            "GiaiNganCore", "GiaiNganImport", "GiaiNganRules", "GiaiNganStore", "GiaiNganReport", "GiaiNganForms",
+            "GiaiNganCore", "GiaiNganImport", "GiaiNganRules", "GiaiNganStore", "GiaiNganReport", "GiaiNganForms", "GiaiNganXLSX",
         ]),
         // The investor portal: a read-only web view over the same database (Hummingbird 2).
         .target(name: "GiaiNganServer", dependencies: [

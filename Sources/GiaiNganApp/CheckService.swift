@@ -77,6 +77,7 @@ public enum CheckService {
         var province = try Evaluator.evaluate(request: request, snapshots: all, profile: profile,
                                               envelope: try store.envelope(planYear: rules.planYear))
         if province.isEmptyYear { province.planYearsInDatabase = try store.planYears() }
+        try ScheduleService.attach(store: store, to: &province)
         return (province, all)
     }
 
@@ -90,6 +91,7 @@ public enum CheckService {
         var view = try Evaluator.evaluate(request: request, snapshots: own, profile: profile,
                                           provinceAverage: .some(province.province.rate))
         if view.isEmptyYear { view.planYearsInDatabase = try store.planYears() }
+        view.schedule = province.schedule?.only(investor)
         return (province, view)
     }
 

@@ -48,6 +48,7 @@ public enum PerInvestorReports {
             var view = try Evaluator.evaluate(request: province.request, snapshots: own, profile: province.profile,
                                               provinceAverage: .some(province.province.rate))
             try baselines.attach(to: &view, investor: investor)
+            view.schedule = province.schedule?.only(investor)
             for format in formats {
                 let path = (directory as NSString).appendingPathComponent("\(slug).\(format.fileExtension)")
                 try format.data(view, lang: lang, scope: .investor(investor)).write(to: URL(fileURLWithPath: path), options: .atomic)

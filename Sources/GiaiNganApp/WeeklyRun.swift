@@ -319,7 +319,7 @@ public struct WeeklyRun {
                 outcomes.append(try reject(path: path, name: name, kind: nil, message: error.description))
             }
         }
-        let order: [FileKind] = [.projects, .plan, .envelope, .disbursements]
+        let order: [FileKind] = [.projects, .plan, .envelope, .schedules, .disbursements]
         for kind in order {
             for c in candidates where c.kind == kind {
                 do {
@@ -444,6 +444,7 @@ public struct WeeklyRun {
             ("headline", headline),
             ("since_last", changes(e, e.sinceLast)),
             ("same_period_last_year", changes(e, e.lastYear)),
+            ("schedule", e.schedule.map { ScheduleWords.summaryJSON($0, lang: lang) } ?? .null),
             ("files", .array(o.files.map(\.json))),
             ("new_critical", .bool(o.newCritical)),
             ("new", warningArray(o.new)),

@@ -206,6 +206,9 @@ public struct Evaluation: Sendable {
     public var lastYear: Comparison?
     /// The same subjects at the previous report (weekly run) or at `--since DATE`.
     public var sinceLast: Comparison?
+    /// Performance against the investors' schedules and every project's class, when schedules
+    /// were submitted for the plan year (filled by the caller that read the store).
+    public var schedule: ScheduleReport?
 
     /// Whether the plan year holds nothing at all: no project has a plan line or an entry in it.
     public var isEmptyYear: Bool { projects.isEmpty }

@@ -118,6 +118,8 @@ public struct RuleSet: Sendable, Hashable, Codable {
     }
     /// How reports round and scale what they show; the statuses never depend on it.
     public var display = DisplayConventions()
+    /// How projects are sorted into good, slow and unable (`[classification]` in a rules file).
+    public var classification = ClassificationCriteria()
 
     /// The fund source a code is reported under.
     public func fundSourceGroup(_ key: String) -> String { fundSourceGroups[key] ?? key }

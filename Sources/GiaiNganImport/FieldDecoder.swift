@@ -69,6 +69,21 @@ final class FieldDecoder: Sendable {
     func envelopeLevel(_ bytes: UnsafeBufferPointer<UInt8>) throws(ValueError) -> EnvelopeLevel { try levels.parse(bytes: bytes) }
     func flag(_ bytes: UnsafeBufferPointer<UInt8>) throws(ValueError) -> Bool { try flags.parse(bytes: bytes) }
 
+    /// A schedule's period: a month `yyyy-MM`. Weeks (`yyyy-Www`) are refused with their own
+    /// message: schedules are monthly (README "Schedules and classification").
+    func month(_ bytes: UnsafeBufferPointer<UInt8>) throws(ValueError) -> ScheduleMonth {
+        var text = Substring(String(decoding: bytes, as: UTF8.self))
+        while text.first == " " { text.removeFirst() }
+        while text.last == " " { text.removeLast() }
+        let trimmed = String(text)
+        if let m = ScheduleMonth(text: trimmed) { return m }
+        if trimmed.uppercased().contains("-W") {
+            throw ValueError(expected: "a month yyyy-MM such as 2023-09", reason: "weekly periods are not read yet: "
+                + "add the weeks of each month into one row for the month")
+        }
+        throw ValueError(expected: "a month yyyy-MM such as 2023-09")
+    }
+
     static let levels = Vocabulary.envelopeLevels()
     static let flagWords = Vocabulary.flags()
     var levels: WordList<EnvelopeLevel> { FieldDecoder.levels }
@@ -84,7 +99,8 @@ final class FieldDecoder: Sendable {
                 switch field {
                 case .planYear: _ = try year(bytes)
                 case .amountVND: _ = kind == .disbursements ? try positiveAmount(bytes) : try amount(bytes)
-                case .proceduresCompletedOn, .constructionStartedOn, .effectiveOn, .date: _ = try date(bytes)
+                case .proceduresCompletedOn, .constructionStartedOn, .effectiveOn, .date, .submittedOn: _ = try date(bytes)
+                case .period: _ = try month(bytes)
                 case .projectClass: _ = try projectClass(bytes)
                 case .tranche: _ = try tranche(bytes)
                 case .type: _ = try entryType(bytes)

@@ -12,6 +12,9 @@ public enum FileKind: String, Sendable, CaseIterable {
     /// envelope.csv: the capital the Prime Minister and the province assigned, per plan year and
     /// fund source, with dated changes.
     case envelope
+    /// schedules.csv: investors' monthly disbursement schedules, per project, with the date each
+    /// was submitted (README "Schedules and classification").
+    case schedules
 
     // MARK: - Columns
 
@@ -61,6 +64,16 @@ public enum FileKind: String, Sendable, CaseIterable {
                 ColumnSpec(.effectiveOn, alias: "ngày hiệu lực", isRequired: true),
                 ColumnSpec(.decisionRef, alias: "số quyết định", isRequired: false),
             ]
+        case .schedules:
+            // The planned amount is read as every amount is (units, separators, the file's
+            // decisions), under its own column name.
+            return [
+                ColumnSpec(.projectCode, alias: "mã dự án", isRequired: true),
+                ColumnSpec(.planYear, alias: "năm kế hoạch", isRequired: true),
+                ColumnSpec(.period, alias: "kỳ", isRequired: true),
+                ColumnSpec(.amountVND, named: "planned_vnd", alias: "kế hoạch giải ngân", isRequired: true),
+                ColumnSpec(.submittedOn, alias: "ngày đăng ký", isRequired: true),
+            ]
         }
     }
 
@@ -77,6 +90,7 @@ public enum FileKind: String, Sendable, CaseIterable {
         case .plan: return "a plan file (capital plan lines)"
         case .disbursements: return "a disbursements file (the treasury ledger)"
         case .envelope: return "an envelope file (the capital assigned to the province)"
+        case .schedules: return "a schedules file (investors' monthly disbursement schedules)"
         }
     }
 
@@ -138,9 +152,9 @@ public struct ColumnSpec: Sendable, Hashable {
     /// The alias as headers are compared (NFC, lower case).
     let aliasKey: String
 
-    init(_ field: Field, alias: String, isRequired: Bool) {
+    init(_ field: Field, named name: String? = nil, alias: String, isRequired: Bool) {
         self.field = field
-        self.name = field.name
+        self.name = name ?? field.name
         self.alias = alias
         self.aliasKey = HeaderKey.of(alias)
         self.isRequired = isRequired
@@ -156,6 +170,7 @@ enum Field: Int, CaseIterable, Sendable {
     case planYear, projectClass, tranche, fundSource, amountVND, effectiveOn, decisionRef
     case txnID, date, type, note
     case keyProject, level
+    case period, submittedOn
 
     /// The canonical column name.
     var name: String {
@@ -179,6 +194,8 @@ enum Field: Int, CaseIterable, Sendable {
         case .note: return "note"
         case .keyProject: return "key_project"
         case .level: return "level"
+        case .period: return "period"
+        case .submittedOn: return "submitted_on"
         }
     }
 }

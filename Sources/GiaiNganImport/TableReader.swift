@@ -251,7 +251,7 @@ public final class TableReader {
         guard let sheet = sheetName else { return issue }
         var placed = issue
         placed.sheet = sheet
-        if let line = issue.line, let field = Field.allCases.first(where: { $0.name == canonicalName }),
+        if let line = issue.line, let field = kind.columns.first(where: { $0.name == canonicalName })?.field,
            header.columnOf[field.rawValue] >= 0 {
             placed.cell = ColumnLetters.of(header.columnOf[field.rawValue]) + String(line)
         }
@@ -320,6 +320,45 @@ public final class TableReader {
             return DecodedRow(line: line, value: EnvelopeLine(planYear: year, level: level, tranche: tranche ?? .current,
                                                               fundSource: fundSource, amountVND: amount, effectiveOn: effectiveOn,
                                                               decisionRef: decisionRef),
+                              issues: [])
+        }
+    }
+
+    /// The next row of a schedules file, or `nil` at its end. Requires `kind == .schedules`.
+    public func nextScheduleLine() throws(ImportIssue) -> DecodedRow<ScheduleLine>? {
+        precondition(kind == .schedules, "nextScheduleLine() reads a schedules file, not \(kind.rawValue)")
+        switch source {
+        case .csv(let s): return try nextScheduleLine(s)
+        case .sheet(let s): return try nextScheduleLine(s)
+        }
+    }
+
+    private func nextScheduleLine<S: RowSource>(_ s: S) throws(ImportIssue) -> DecodedRow<ScheduleLine>? {
+        while true {
+            guard let line = try nextDataRow(s) else { return nil }
+            if let ragged = raggedIssue(s, line) { return DecodedRow(line: line, value: nil, issues: [ragged]) }
+            var issues: [ImportIssue] = []
+            let code = try text(s, .projectCode, line, &issues, required: true)
+            let year = try value(s, .planYear, line, &issues, required: true, decoder.year)
+            let month = try value(s, .period, line, &issues, required: true, decoder.month)
+            let amount = try amountValue(s, line, &issues, positive: false)
+            let submittedOn = try value(s, .submittedOn, line, &issues, required: true) { [state, decoder] bytes throws(ValueError) in try state.readDate(bytes, line: line, parser: decoder.dates) }
+            try throwIfRereading()
+            if let amount, amount < 0 {
+                let column = max(0, header.columnOf[Field.amountVND.rawValue])
+                issues.append(try cellIssue(s, column: column, line: line, expected: "a planned disbursement of zero or more"))
+            }
+            if let year, let month, let months = ScheduleLine.months(planYear: year), !months.contains(month) {
+                let column = max(0, header.columnOf[Field.period.rawValue])
+                issues.append(try cellIssue(s, column: column, line: line, expected: "a month of plan year \(year)'s window, "
+                    + "\(months.lowerBound) to \(months.upperBound)"))
+            }
+            guard issues.isEmpty, let code, let year, let month, let amount, let submittedOn else {
+                return DecodedRow(line: line, value: nil, issues: issues)
+            }
+            state.addToTotals(amount)
+            return DecodedRow(line: line, value: ScheduleLine(projectCode: code, planYear: year, month: month, plannedVND: amount,
+                                                              submittedOn: submittedOn),
                               issues: [])
         }
     }

@@ -19,6 +19,11 @@ import GiaiNganCore
 /// disbursed_change_since_last, points_change_since_last, advance_plan_plan_vnd,
 /// advance_plan_disbursed_vnd`.
 ///
+/// When schedules exist for the plan year (README "Schedules and classification") the columns
+/// `schedule_month, schedule_target_vnd, schedule_actual_vnd, schedule_met, schedule_cumulative_vnd,
+/// schedule_cumulative_actual_vnd, classification, classification_reasons` follow; without them the
+/// file is as before.
+///
 /// `shortfall_vnd` is what is still needed toward the next checkpoint or, with none ahead, the
 /// shortfall left at the last one; `remaining_vnd` is plan − disbursed. The carried-over and
 /// advance-plan columns hold that tranche when the rules report it apart, 0 where they count it
@@ -43,7 +48,7 @@ public enum CSVReport {
         let half = e.projects.count / 2
         let rest = Background { rows(e, e.projects[half...], lang: lang) }
         var out = "\u{FEFF}"
-        out += record(header(e.rules))
+        out += record(header(e.rules) + (e.schedule == nil ? [] : scheduleColumns))
         out += rows(e, e.projects[..<half], lang: lang)
         out += rest.result()
         return out
@@ -53,6 +58,7 @@ public enum CSVReport {
     static func rows(_ e: Evaluation, _ projects: ArraySlice<ProjectResult>, lang: Language) -> String {
         var out = ""
         let counted = e.rules.countedTranches
+        let schedule = e.schedule.map { ($0, ScheduleIndex($0), Display(rules: e.rules, lang: lang)) }
         for p in projects {
             let r = p.result
             let carriedOver = counted.contains(.carriedOver) ? .zero : r.tranche(.carriedOver)
@@ -78,6 +84,7 @@ public enum CSVReport {
                     since.map { String(Change(now: r.position, then: $0).disbursedVND) } ?? "",
                     since.flatMap { Change(now: r.position, then: $0).pointsHundredths }.map(JSONReport.pointsText) ?? "",
                     String(advancePlan.planVND), String(advancePlan.disbursedVND)]
+            if let (s, index, display) = schedule { row += scheduleCells(p.project.code, s, index, display) }
             out += record(row)
         }
         return out

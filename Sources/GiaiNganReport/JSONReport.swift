@@ -84,6 +84,7 @@ public enum JSONReport {
                      ("disbursed_vnd", .int(k.project.result.position.disbursedVND)),
                      ("rate", rate(k.project.result.rate)), ("share_of_plan", rate(k.shareOfPlan))])
         }))))
+        if let schedule = e.schedule { top.append(("schedule", .value(scheduleValue(schedule, lang: lang, rules: e.rules)))) }
         top.append(("projects", .elements(count: e.projects.count) { project(e.projects[$0], e) }))
         let element: @Sendable (Int) -> JSONValue = { warning(e.warnings[$0], lang: lang, names: names) }
         if let warningsWritten {

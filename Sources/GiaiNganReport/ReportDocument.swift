@@ -203,6 +203,7 @@ struct ReportContent {
         if let fundSources = fundSourcesSection() { sections.append(fundSources) }
         sections.append(investorsSection())
         if let keys = keyProjectsSection() { sections.append(keys) }
+        if let schedule = scheduleSection() { sections.append(schedule) }
         sections += [projectsSection(), warningsSection(), carriedOverSection()]
         return ReportDocument(language: lang, title: title, subtitle: subtitle, sections: sections, notes: notes)
     }

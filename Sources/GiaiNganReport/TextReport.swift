@@ -87,6 +87,7 @@ public enum TextReport {
 
         // MARK: Key projects
         out += keyProjectsSection(e, display, scope: scope)
+        out += scheduleSection(e, display)
 
         // MARK: Projects needing attention
         // The province lists the projects that need attention; an investor's view lists all its own.

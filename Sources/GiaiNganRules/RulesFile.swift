@@ -37,6 +37,10 @@ import TOMLKit
 /// - `[display]`: `rate_decimals` (0–2), `rounding` (`truncate` / `half_up`), `amount_unit`
 ///   (`dong` / `million` / `billion`), `amount_decimals` (0–3).
 ///
+/// Classification keys (all optional, see README "Schedules and classification"):
+/// - `[classification]`: `unable_when_best_pace_short` (default true), `slow_below_schedule_percent`
+///   (default 100), `slow_when_checkpoint_missed` (default true).
+///
 /// Dates are TOML dates, unquoted: `date = 2023-03-31`. Unknown keys are errors,
 /// so a misspelt key is not silently ignored.
 public enum RulesFile {
@@ -170,6 +174,11 @@ public enum RulesFile {
                                                rounding: word(d.rounding, "display.rounding", default: DisplayConventions.Rounding.truncate),
                                                amountUnit: unit, amountDecimals: amountDecimals)
         }
+        if let c = raw.classification {
+            if let v = c.unable_when_best_pace_short { rules.classification.unableWhenBestPaceShort = v }
+            if let v = c.slow_below_schedule_percent { rules.classification.slowBelowSchedule = threshold(v.value, "classification.slow_below_schedule_percent") }
+            if let v = c.slow_when_checkpoint_missed { rules.classification.slowWhenCheckpointMissed = v }
+        }
         messages += rules.problems()
         guard messages.isEmpty else { throw Problem(file: file, messages: messages) }
         return rules
@@ -209,6 +218,11 @@ public enum RulesFile {
             let d = r.display
             out += "\n[display]\nrate_decimals = \(d.rateDecimals)\nrounding = \(q(d.rounding.rawValue))\n"
                 + "amount_unit = \(q(d.amountUnit.rawValue))\namount_decimals = \(d.amountDecimals)\n"
+        }
+        if r.classification != ClassificationCriteria() {
+            let c = r.classification
+            out += "\n[classification]\nunable_when_best_pace_short = \(c.unableWhenBestPaceShort)\n"
+                + "slow_below_schedule_percent = \(pct(c.slowBelowSchedule))\nslow_when_checkpoint_missed = \(c.slowWhenCheckpointMissed)\n"
         }
         for c in r.checkpoints {
             out += """
@@ -276,7 +290,14 @@ public enum RulesFile {
         var fund_source_groups: [String: [String]]?
         var adjusted_denominator: RawAdjusted?
         var display: RawDisplay?
+        var classification: RawClassification?
         var checkpoints: [RawCheckpoint]
+    }
+
+    struct RawClassification: Decodable {
+        var unable_when_best_pace_short: Bool?
+        var slow_below_schedule_percent: Percent?
+        var slow_when_checkpoint_missed: Bool?
     }
 
     struct RawAdjusted: Decodable {

@@ -56,7 +56,9 @@ struct AccessMiddleware: RouterMiddleware {
             return r
         }
         // Bodies: a declared length over the limit is refused unread; the connection then closes.
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > portal.configuration.limits.maxBodyBytes {
+        // A schedule form carries a table, not a password: it has its own larger limit.
+        let bodyLimit = request.uri.path == "/schedules" ? Portal.maxScheduleBytes : portal.configuration.limits.maxBodyBytes
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > bodyLimit {
             return tooLarge(lang)
         }
         // Form posts must come from the portal's own pages (login CSRF, forced sign-out).

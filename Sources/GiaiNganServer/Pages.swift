@@ -12,7 +12,7 @@ enum Pages {
     .gn-bar{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;padding:.5rem 1rem;background:#12355b;color:#fff}
     .gn-bar a{color:#fff}.gn-bar form{display:inline;margin:0}.gn-bar input,.gn-bar button{font:inherit}
     .gn-links{padding:.5rem 1rem;border-bottom:1px solid #ccc;font-size:.95rem}.gn-links a{margin-right:1rem;display:inline-block}
-    .gn-box{max-width:28rem;margin:3rem auto;padding:1.5rem;border:1px solid #ccc;border-radius:6px}
+    .gn-box{max-width:28rem;margin:3rem auto;padding:1.5rem;border:1px solid #ccc;border-radius:6px}.gn-box.gn-wide{max-width:64rem}.gn-wide textarea{width:100%;font-family:monospace}
     .gn-box label{display:block;margin:.75rem 0 .25rem}.gn-box input{width:100%;padding:.5rem;font:inherit;box-sizing:border-box}
     .gn-box button{margin-top:1rem;padding:.5rem 1rem;font:inherit}.gn-error{color:#a40000}
     .gn-notice{margin:.75rem 1rem;padding:.5rem .75rem;border-left:4px solid #b36b00;background:#fff6e5}
@@ -73,6 +73,7 @@ enum Pages {
         let year = q.year.map { "<input type=\"hidden\" name=\"year\" value=\"\($0)\">" } ?? ""
         let bar = """
         <nav class="gn-bar" aria-label="GiaiNgan"><strong>GiaiNgan</strong>\(home)
+        <a href="\(escape("/schedules?" + qs))">\(L.t("Kế hoạch giải ngân", "Schedules"))</a>
         <form method="get"><label>\(L.t("Số liệu đến ngày", "As of")) <input type="date" name="as_of" value="\(escape(q.asOf.description))"></label>
         <input type="hidden" name="lang" value="\(escape(L.rawValue))">\(year)<button type="submit">\(L.t("Xem", "Show"))</button></form>
         <a href="\(escape("?" + queryString(other)))">\(other.lang == .en ? "English" : "Tiếng Việt")</a>

@@ -28,6 +28,9 @@ public struct PortalConfiguration: Sendable {
     /// The header a trusted proxy puts the client's address in (`X-Forwarded-For` with nginx's
     /// `$proxy_add_x_forwarded_for`, or `X-Real-IP`).
     public var clientAddressHeader: String = "X-Forwarded-For"
+    /// A writable store for schedules investors submit (`serve --accept-schedules`); without one
+    /// the portal only reads, and the schedule form says so.
+    public var scheduleStore: Store?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = true, rules: RuleSet? = nil,
                 today: @escaping @Sendable () -> CivilDate) {
@@ -135,6 +138,7 @@ public final class Portal: Sendable {
         ("/investors/:slug", [.get]), ("/investors/:slug/report.csv", [.get]), ("/investors/:slug/report.json", [.get]),
         ("/investors/:slug/report.xlsx", [.get]),
         ("/projects/:code", [.get]), ("/projects/:code/entries.csv", [.get]),
+        ("/schedules", [.get, .post]),
     ]
 
     /// The methods the route at `path` answers, or nil when no route matches it.
@@ -168,6 +172,8 @@ public final class Portal: Sendable {
         router.get("/investors/:slug/report.xlsx") { request, context in try await self.investorPage(request, context, format: .xlsx) }
         router.get("/projects/:code") { request, context in try await self.projectPage(request, context, csv: false) }
         router.get("/projects/:code/entries.csv") { request, context in try await self.projectPage(request, context, csv: true) }
+        router.get("/schedules") { request, context in try await self.schedulesPage(request, context) }
+        router.post("/schedules") { request, context in try await self.submitSchedule(request, context) }
         let limits = configuration.limits
         let maxConnections = limits.effectiveMaxConnections()
         if maxConnections < limits.maxConnections {
@@ -356,6 +362,7 @@ public final class Portal: Sendable {
             var view = try Evaluator.evaluate(request: p.request, snapshots: entry.snapshots.filter { $0.project.investor == investor },
                                               profile: p.profile, provinceAverage: .some(p.province.rate))
             try entry.baselines.attach(to: &view, investor: investor)
+            view.schedule = p.schedule?.only(investor)
             return view
         }
     }

@@ -10,6 +10,9 @@ public struct SessionUser: Sendable, Equatable {
     public var investor: InvestorID?
     /// The password hash when the session began: a changed password or a removed account ends it.
     var passwordHash: String
+    /// The session's CSRF token: 32 random bytes as hex, made with the session, sent in every
+    /// form that writes (the schedule upload) and compared on its post.
+    var csrfToken: String = ""
 
     public var isDPI: Bool { role == .dpi }
 
@@ -31,6 +34,8 @@ actor SessionStore {
     func create(for user: SessionUser) -> String {
         var rng = SystemRandomNumberGenerator()
         let token = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
+        var user = user
+        user.csrfToken = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
         sessions[token] = Entry(user: user, lastSeen: Date())
         if sessions.count % 256 == 0 { expire() }
         return token

@@ -17,6 +17,8 @@ final class ImportSession {
         case duplicateInFile(line: Int)
         /// A new project code equal to a registry code without its leading zeros (or with more).
         case leadingZeroCollision(String)
+        /// A schedule row for a project of another investor than the one submitting.
+        case otherInvestor
     }
 
     let db: Database
@@ -28,6 +30,11 @@ final class ImportSession {
     private var envelopeOccurrences: [String: Int] = [:]
     private var projectLines: [String: Int] = [:]
     private var insertPlan: Statement?
+    private var scheduleLines: [String: (line: Int, plannedVND: VND)] = [:]
+    /// The portal user who submits the schedule rows of this import ('' for a CLI import).
+    var submittedBy = ""
+    /// When an investor submits, the only investor whose projects its rows may name.
+    var onlyInvestorID: Int64?
 
     init(db: Database, importID: Int64, today: CivilDate) throws {
         self.db = db
@@ -156,6 +163,36 @@ final class ImportSession {
         try Int.fetchOne(db, sql: """
             SELECT plan_year FROM envelope_line GROUP BY plan_year HAVING TOTAL(ABS(amount)) > 9e18 LIMIT 1
             """)
+    }
+
+    // MARK: - Schedule lines
+
+    /// Stores one submitted schedule figure. The same project, year, month and submission date
+    /// again with the same figure is already present; with another figure it is a conflict
+    /// (in the file, or with what is stored).
+    func add(_ l: ScheduleLine, line: Int) throws -> Outcome {
+        guard let project = projectIDs[l.projectCode] else { return .unknownProject }
+        if let only = onlyInvestorID,
+           try Int64.fetchOne(db, sql: "SELECT investor_id FROM project WHERE id = ?", arguments: [project]) != only {
+            return .otherInvestor
+        }
+        let key = "\(project)|\(l.planYear)|\(l.month)|\(l.submittedOn.dayNumber)"
+        if let first = scheduleLines[key] {
+            return first.plannedVND == l.plannedVND ? .present : .duplicateInFile(line: first.line)
+        }
+        scheduleLines[key] = (line, l.plannedVND)
+        if let stored = try VND.fetchOne(db, sql: """
+            SELECT planned FROM schedule_line WHERE project_id = ? AND plan_year = ? AND period = ? AND submitted_on = ?
+            """, arguments: [project, l.planYear, l.month.description, l.submittedOn.dayNumber]) {
+            return stored == l.plannedVND ? .present
+                : .conflict("\(l.month) submitted on \(l.submittedOn): \(stored) VND; a new figure needs a new submission date")
+        }
+        try db.execute(sql: """
+            INSERT INTO schedule_line (project_id, plan_year, period, planned, submitted_on, submitted_by, import_id, source_line)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [project, l.planYear, l.month.description, l.plannedVND, l.submittedOn.dayNumber, submittedBy,
+                             importID, line])
+        return .added
     }
 
     // MARK: - Plan lines

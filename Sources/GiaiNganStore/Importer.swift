@@ -47,6 +47,17 @@ public struct ImportRefused: Error, CustomStringConvertible, Sendable {
     }
 }
 
+/// Who submits a schedule through the portal: the signed-in user and the investor it speaks for.
+/// Every row must name one of that investor's projects, or the whole upload is refused.
+public struct ScheduleSubmitter: Sendable {
+    public var user: String
+    public var investor: InvestorID
+    public init(user: String, investor: InvestorID) {
+        self.user = user
+        self.investor = investor
+    }
+}
+
 /// Progress of a running import, for a terminal progress line.
 public struct ImportProgress: Sendable {
     public var file: String
@@ -66,7 +77,11 @@ extension Store {
     /// one seen again with the same content is counted once; with different content it is a
     /// conflict that refuses the import, naming both versions. Unknown project codes refuse the
     /// import too, every code listed: money that no investor owns would vanish from every report.
+    ///
+    /// - parameter submitter: for a schedule uploaded in the portal, who submits it; its rows may
+    ///   name only that investor's projects.
     public func importFiles(kind: FileKind, paths: [String], options: ReadOptions = .init(), today: CivilDate,
+                            submitter: ScheduleSubmitter? = nil,
                             progress: (@Sendable (ImportProgress) -> Void)? = nil) throws -> [FileImportSummary] {
         // Every file is opened once and checked on the descriptor (a regular file, not a FIFO or
         // a device); every read below reads that file (PinnedFile), whatever its name becomes.
@@ -105,7 +120,7 @@ extension Store {
         while true {
             do {
                 return try importOnce(kind: kind, hashed: hashed, options: options, decisions: decisions, today: today,
-                                      progress: progress)
+                                      submitter: submitter, progress: progress)
             } catch let again as Reread {
                 let known = decisions[again.path] ?? ReadDecisions()
                 let merged = known.merging(again.decisions)
@@ -123,7 +138,7 @@ extension Store {
     }
 
     private func importOnce(kind: FileKind, hashed: [(String, String)], options: ReadOptions, decisions: [String: ReadDecisions],
-                            today: CivilDate, progress: (@Sendable (ImportProgress) -> Void)?) throws -> [FileImportSummary] {
+                            today: CivilDate, submitter: ScheduleSubmitter?, progress: (@Sendable (ImportProgress) -> Void)?) throws -> [FileImportSummary] {
         var issues: [ImportIssue] = []
         var total = 0
         var reread: Reread?
@@ -156,7 +171,7 @@ extension Store {
                 var fileOptions = options
                 fileOptions.decided = decisions[path] ?? ReadDecisions()
                 out.append(try importOne(db, kind: kind, path: path, sha: sha, options: fileOptions, today: today,
-                                         note: note, progress: progress))
+                                         submitter: submitter, note: note, progress: progress))
                 if reread != nil { throw RollbackSignal() }
                 if total == 0 && kind == .plan { try Store.noteTotalsOverLimit(db, kind: kind, file: path, note: note) }
             }
@@ -170,7 +185,7 @@ extension Store {
     }
 
     private func importOne(_ db: Database, kind: FileKind, path: String, sha: String, options: ReadOptions,
-                           today: CivilDate, note: (ImportIssue) -> Void,
+                           today: CivilDate, submitter: ScheduleSubmitter?, note: (ImportIssue) -> Void,
                            progress: (@Sendable (ImportProgress) -> Void)?) throws -> FileImportSummary {
         let reader: TableReader
         do {
@@ -182,6 +197,11 @@ extension Store {
         let importID = try ImportSession.begin(db: db, kind: kind.rawValue, fileName: (path as NSString).lastPathComponent,
                                                sha256: sha, unit: reader.unit.rawValue)
         let session = try ImportSession(db: db, importID: importID, today: today)
+        if let submitter {
+            session.submittedBy = submitter.user
+            session.onlyInvestorID = try Int64.fetchOne(db, sql: "SELECT id FROM investor WHERE name = ?",
+                                                        arguments: [submitter.investor.name]) ?? -1
+        }
         var summary = FileImportSummary(file: path, sha256: sha, kind: kind, status: .imported)
         var unknown: [String: (line: Int, count: Int)] = [:]
         let outerNote = note
@@ -195,6 +215,18 @@ extension Store {
             case .unknownProject:
                 let u = unknown[code]
                 unknown[code] = (u?.line ?? line, (u?.count ?? 0) + 1)
+            case .otherInvestor:
+                note(ImportIssue(file: path, line: line, column: "project_code", columnNumber: nil, value: code,
+                                 expected: "a project of your own: \(code) belongs to another investor, and an investor "
+                                    + "submits schedules for its own projects only"))
+            case .conflict(let stored) where kind == .schedules:
+                note(ImportIssue(file: path, line: line, column: column, columnNumber: nil, value: key,
+                                 expected: "the figure already stored for this project and month with the same submitted_on "
+                                    + "(\(stored))"))
+            case .duplicateInFile(let first) where kind == .schedules:
+                note(ImportIssue(file: path, line: line, column: column, columnNumber: nil, value: key,
+                                 expected: "one planned_vnd per project, plan year, period and submitted_on: line \(first) of "
+                                    + "this file gives another figure for the same"))
             case .conflict(let stored):
                 note(ImportIssue(file: path, line: line, column: column, columnNumber: nil, value: key,
                                  expected: "the same content as the entry already stored with this txn_id (\(stored)); a treasury entry is never overwritten"))
@@ -245,6 +277,15 @@ extension Store {
                         record(try session.add(l), line: row.line, key: "\(l.planYear)", column: "plan_year", code: "")
                     }
                     continue
+                case .schedules:
+                    guard let row = try reader.nextScheduleLine() else { break }
+                    summary.rowsRead += 1
+                    row.issues.forEach(note)
+                    if let l = row.value {
+                        record(try session.add(l, line: row.line), line: row.line, key: "\(l.plannedVND)", column: "planned_vnd",
+                               code: l.projectCode)
+                    }
+                    continue
                 case .disbursements:
                     break
                 }
@@ -254,6 +295,14 @@ extension Store {
             note(issue)
         }
         reader.endOfFileIssues().forEach(note)
+        if kind == .schedules, let code = try String.fetchOne(db, sql: """
+            SELECT p.code FROM schedule_line s JOIN project p ON p.id = s.project_id
+            GROUP BY s.project_id, s.plan_year HAVING TOTAL(s.planned) > 9e18 LIMIT 1
+            """) {
+            note(ImportIssue(file: path, line: 0, column: "planned_vnd", columnNumber: nil, value: code,
+                             expected: "schedule figures of project \(code) that add up to at most 9 × 10^18 VND: beyond that "
+                                + "the sums a check makes would overflow; an amount in this file is probably wrong"))
+        }
         if kind == .envelope, let year = try session.envelopeYearOverLimit() {
             note(ImportIssue(file: path, line: 0, column: "amount_vnd", columnNumber: nil, value: "\(year)",
                              expected: "envelope lines of plan year \(year) that add up to at most 9 × 10^18 VND in absolute "

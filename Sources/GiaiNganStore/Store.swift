@@ -380,6 +380,27 @@ public final class Store: @unchecked Sendable {
                 }
             }
         }
+        m.registerMigration("v11-schedules") { db in
+            // Every submission is kept: the schedule in force at a date is, per project and month,
+            // the latest submitted on or before it. A submission is identified by its project,
+            // year, month and date; the same key with another figure is a conflict, never an
+            // overwrite. `submitted_by` names the portal user who uploaded it ('' for a CLI import).
+            try db.execute(sql: """
+                CREATE TABLE schedule_line (
+                    id INTEGER PRIMARY KEY,
+                    project_id INTEGER NOT NULL REFERENCES project(id),
+                    plan_year INTEGER NOT NULL,
+                    period TEXT NOT NULL,
+                    planned INTEGER NOT NULL CHECK (planned >= 0),
+                    submitted_on INTEGER NOT NULL,
+                    submitted_by TEXT NOT NULL DEFAULT '',
+                    import_id INTEGER NOT NULL REFERENCES import(id),
+                    source_line INTEGER NOT NULL
+                );
+                CREATE UNIQUE INDEX schedule_line_identity ON schedule_line(project_id, plan_year, period, submitted_on);
+                CREATE INDEX schedule_line_by_year ON schedule_line(plan_year);
+                """)
+        }
         return m
     }
 }

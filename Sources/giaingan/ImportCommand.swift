@@ -38,13 +38,14 @@ struct DelimiterArgument: ExpressibleByArgument {
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import projects, capital plan lines, the capital envelope or treasury ledger entries from CSV files or .xlsx workbooks.",
+        abstract: "Import projects, capital plan lines, the capital envelope, investors' schedules or treasury ledger entries from CSV files or .xlsx workbooks.",
         discussion: """
-        KIND is projects, plan, envelope (the capital the Prime Minister and the province assigned) or \
-        disbursements (the treasury ledger). Files are CSV (UTF-8, with or without \
-        BOM; Excel's "CSV UTF-8"; UTF-16 with a byte-order mark) separated by commas, semicolons or tabs, or \
-        .xlsx workbooks (the first sheet, or --sheet NAME), with the column names of FORMATS.md or their \
-        Vietnamese aliases; title and metadata rows above the header are passed over. .xls and .ods files are \
+        KIND is projects, plan, envelope (the capital the Prime Minister and the province assigned), \
+        schedules (investors' monthly disbursement schedules) or disbursements (the treasury ledger). Files \
+        are CSV (UTF-8, with or without BOM; Excel's "CSV UTF-8"; UTF-16 with a byte-order mark) separated \
+        by commas, semicolons or tabs, or .xlsx workbooks (the first sheet, or --sheet NAME), with the column \
+        names of FORMATS.md or their Vietnamese aliases; title and metadata rows above the header are passed \
+        over. .xls and .ods files are \
         refused: save them as .xlsx or CSV UTF-8.
 
         What a file does not say is decided from its own values: the order of day and month (a first part \
@@ -64,9 +65,10 @@ struct Import: ParsableCommand {
           giaingan import disbursements kbnn-t1.csv kbnn-t2.csv
           giaingan import disbursements export.csv --profile kbnn.profile
           giaingan import envelope giao-von-2023.csv
+          giaingan import schedules ke-hoach-giai-ngan-2023.csv
         """)
 
-    @Argument(help: ArgumentHelp("What the files hold: projects, plan, envelope or disbursements.", valueName: "KIND"))
+    @Argument(help: ArgumentHelp("What the files hold: projects, plan, envelope, schedules or disbursements.", valueName: "KIND"))
     var kind: FileKind
 
     @Argument(help: ArgumentHelp("The CSV or .xlsx files.", valueName: "FILE"))

@@ -82,6 +82,10 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
+    @Flag(name: .customLong("accept-schedules"),
+          help: "Let signed-in investors submit their projects' disbursement schedules (the portal then writes schedule rows).")
+    var acceptSchedules = false
+
     func run() async throws {
         let store = try openExisting(database)
         let ruleSet = try rules.map { try CheckService.rules(path: $0, year: nil, asOf: Dates.today()) }
@@ -99,6 +103,7 @@ struct Serve: AsyncParsableCommand {
         configuration.limits.maxConnections = maxConnections
         configuration.trustedProxies = Set(trustedProxies.compactMap(PortalConfiguration.normalizedAddress))
         configuration.clientAddressHeader = clientAddressHeader
+        if acceptSchedules { configuration.scheduleStore = try database.open() }
         let portal = Portal(store: store, configuration: configuration, logger: logger)
         let host = self.host
         let app = portal.application { port in

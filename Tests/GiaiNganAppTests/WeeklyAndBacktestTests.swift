@@ -49,7 +49,7 @@ final class WeeklyRunTests: XCTestCase {
         let run = try makeRun(tmp, asOf: "2023-09-15")
         try copyFixtures(to: run.inbox)
         let first = try run.run()
-        XCTAssertEqual(first.files.filter { $0.status == "imported" }.count, 8, "every file of the province: registry, two plans, envelope, four ledgers")
+        XCTAssertEqual(first.files.filter { $0.status == "imported" }.count, 9, "every file of the province: registry, two plans, envelope, four ledgers, schedules")
         XCTAssertGreaterThan(first.new.count, 0)
         XCTAssertTrue(first.newCritical)
         let fm = FileManager.default
@@ -100,7 +100,7 @@ final class WeeklyRunTests: XCTestCase {
         let o = try run.run()
         let rejected = try XCTUnwrap(o.files.first { $0.file == "kbnn-bad.csv" })
         XCTAssertEqual(rejected.status, "rejected")
-        XCTAssertEqual(o.files.filter { $0.status == "imported" }.count, 8)
+        XCTAssertEqual(o.files.filter { $0.status == "imported" }.count, 9)
         let fm = FileManager.default
         XCTAssertFalse(fm.fileExists(atPath: run.inbox + "/kbnn-bad.csv"))
         XCTAssertTrue(fm.fileExists(atPath: run.inbox + "/rejected/kbnn-bad.csv"))

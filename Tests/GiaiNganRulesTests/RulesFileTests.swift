@@ -124,6 +124,34 @@ final class RulesFileTests: XCTestCase {
         XCTAssertEqual(try RulesFile.parse(RulesFile.render(r)), r)
     }
 
+    /// Issue 15 item 3: the classification criteria are rules data, with defaults when absent.
+    func test_classificationKeysLoadRenderBackAndBadOnesAreNamed() throws {
+        XCTAssertEqual(try RulesFile.parse(Self.reporting).classification, ClassificationCriteria())
+        let text = Self.reporting.replacingOccurrences(of: "[[checkpoints]]", with: """
+            [classification]
+            unable_when_best_pace_short = false
+            slow_below_schedule_percent = 90
+            slow_when_checkpoint_missed = false
+
+            [[checkpoints]]
+            """)
+        let r = try RulesFile.parse(text)
+        XCTAssertFalse(r.classification.unableWhenBestPaceShort)
+        XCTAssertEqual(r.classification.slowBelowSchedule, Threshold(percent: 90))
+        XCTAssertFalse(r.classification.slowWhenCheckpointMissed)
+        XCTAssertEqual(try RulesFile.parse(RulesFile.render(r)), r)
+        for (bad, message) in [("slow_below_schedule_percent = 90", "classification.slow_below_schedule_percent: 190"),
+                               ("slow_when_checkpoint_missed = false", "classification.slow_when_checkpoint_missd: unknown key")] {
+            let replaced = bad.hasPrefix("slow_below") ? "slow_below_schedule_percent = 190" : "slow_when_checkpoint_missd = false"
+            do {
+                _ = try RulesFile.parse(text.replacingOccurrences(of: bad, with: replaced))
+                XCTFail("accepted \(replaced)")
+            } catch {
+                XCTAssertTrue("\(error)".contains(message), "\(error)")
+            }
+        }
+    }
+
     func test_rankingLinesDefaultToTheCheckpointsThresholds() {
         XCTAssertEqual(RuleSet.caMau2023.rankingLines.map(\.basisPoints), [2500, 5000, 7500, 10_000])
     }

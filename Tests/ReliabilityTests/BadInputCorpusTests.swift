@@ -197,6 +197,20 @@ final class BadInputCorpusTests: XCTestCase {
              messages: ["total-row-the-sum.csv: 2 rows: 2 added, 0 already present, 0 conflicts",
                         "  note: total-row-the-sum.csv:4: note: skipped a total row (\"Tổng cộng\", 500.000.000), the sum of the 2 rows above it"],
              refused: false, added: ["import": 1, "ledger_entry": 2]),
+        // Schedules (issue 15)
+        Case(file: "schedules-week-period.csv", kind: "schedules", messages: [
+            "schedules-week-period.csv:3: column \"period\" (3): value \"2023-W14\": expected a month yyyy-MM such as 2023-09; weekly periods are not read yet: add the weeks of each month into one row for the month"]),
+        Case(file: "schedules-month-outside-window.csv", kind: "schedules", messages: [
+            "schedules-month-outside-window.csv:2: column \"period\" (3): value \"2024-03\": expected a month of plan year 2023's window, 2023-01 to 2024-01"]),
+        Case(file: "schedules-negative-planned.csv", kind: "schedules", messages: [
+            "schedules-negative-planned.csv:2: column \"planned_vnd\" (4): value \"-5.000.000\": expected a planned disbursement of zero or more"]),
+        Case(file: "schedules-same-submission-two-figures.csv", kind: "schedules", messages: [
+            "schedules-same-submission-two-figures.csv:3: column \"planned_vnd\": value \"250000000\": expected one planned_vnd per project, plan year, period and submitted_on: line 2 of this file gives another figure for the same"]),
+        Case(file: "schedules-project-unknown.csv", kind: "schedules", messages: [
+            "schedules-project-unknown.csv:2: column \"project_code\": value \"DA404\": expected a project in the registry (1 row uses this code): import projects.csv with it first"]),
+        Case(file: "schedules-revision-accepted.csv", kind: "schedules",
+             messages: ["schedules-revision-accepted.csv: 3 rows: 3 added, 0 already present, 0 conflicts"],
+             refused: false, added: ["import": 1, "schedule_line": 3]),
         Case(file: "projects-leading-zeros-dropped.csv", kind: "projects", messages: [
             "projects-leading-zeros-dropped.csv:3: column \"project_code\": value \"71234\": expected a project code that is not another one's without its leading zeros; 71234 looks like 0071234, already in the registry: the spreadsheet dropped its leading zeros; format the column as Text and type the codes again, so that the project is not added twice"]),
         Case(file: "workbook-excel-97.xls", messages: [
