@@ -98,11 +98,12 @@ extension Store {
         }
         guard refusals.isEmpty else { throw ImportRefused(issues: refusals, totalIssues: refusals.count) }
         return try PinnedFile.withPinned(pins) {
-            try importPinned(kind: kind, paths: paths, options: options, today: today, progress: progress)
+            try importPinned(kind: kind, paths: paths, options: options, today: today, submitter: submitter, progress: progress)
         }
     }
 
     private func importPinned(kind: FileKind, paths: [String], options: ReadOptions, today: CivilDate,
+                              submitter: ScheduleSubmitter?,
                               progress: (@Sendable (ImportProgress) -> Void)?) throws -> [FileImportSummary] {
         // Hash first, outside the write lock: a long hash must not hold other writers back.
         var hashed: [(String, String)] = []
