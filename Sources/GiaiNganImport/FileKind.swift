@@ -12,6 +12,11 @@ public enum FileKind: String, Sendable, CaseIterable {
     /// envelope.csv: the capital the Prime Minister and the province assigned, per plan year and
     /// fund source, with dated changes.
     case envelope
+    /// successions.csv: projects that pass from one investor to another on a date (README
+    /// "Reorganisation").
+    case successions
+    /// districts.csv: old districts and communes and the units that replaced them.
+    case districts
 
     // MARK: - Columns
 
@@ -61,6 +66,20 @@ public enum FileKind: String, Sendable, CaseIterable {
                 ColumnSpec(.effectiveOn, alias: "ngày hiệu lực", isRequired: true),
                 ColumnSpec(.decisionRef, alias: "số quyết định", isRequired: false),
             ]
+        case .successions:
+            return [
+                ColumnSpec(.fromInvestor, alias: "chủ đầu tư cũ", isRequired: true),
+                ColumnSpec(.toInvestor, alias: "chủ đầu tư mới", isRequired: true),
+                ColumnSpec(.effectiveOn, alias: "ngày hiệu lực", isRequired: true),
+                ColumnSpec(.decisionRef, alias: "số quyết định", isRequired: true),
+                ColumnSpec(.projectCode, alias: "mã dự án", isRequired: false),
+            ]
+        case .districts:
+            return [
+                ColumnSpec(.oldUnit, alias: "đơn vị cũ", isRequired: true),
+                ColumnSpec(.newUnit, alias: "đơn vị mới", isRequired: true),
+                ColumnSpec(.effectiveOn, alias: "ngày hiệu lực", isRequired: true),
+            ]
         }
     }
 
@@ -77,6 +96,8 @@ public enum FileKind: String, Sendable, CaseIterable {
         case .plan: return "a plan file (capital plan lines)"
         case .disbursements: return "a disbursements file (the treasury ledger)"
         case .envelope: return "an envelope file (the capital assigned to the province)"
+        case .successions: return "a successions file (projects passing to a new investor)"
+        case .districts: return "a districts file (old units and the units that replaced them)"
         }
     }
 
@@ -156,6 +177,7 @@ enum Field: Int, CaseIterable, Sendable {
     case planYear, projectClass, tranche, fundSource, amountVND, effectiveOn, decisionRef
     case txnID, date, type, note
     case keyProject, level
+    case fromInvestor, toInvestor, oldUnit, newUnit
 
     /// The canonical column name.
     var name: String {
@@ -179,6 +201,10 @@ enum Field: Int, CaseIterable, Sendable {
         case .note: return "note"
         case .keyProject: return "key_project"
         case .level: return "level"
+        case .fromInvestor: return "from_investor"
+        case .toInvestor: return "to_investor"
+        case .oldUnit: return "old_unit"
+        case .newUnit: return "new_unit"
         }
     }
 }

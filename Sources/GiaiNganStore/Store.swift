@@ -380,6 +380,11 @@ public final class Store: @unchecked Sendable {
                 }
             }
         }
+        m.registerMigration("v11-successions: dated changes of a project's investor") { db in try Store.createSuccessions(db) }
+        m.registerMigration("v12-former-province: projects brought in by giaingan merge") { db in try Store.addFormerProvince(db) }
+        m.registerMigration("v13-districts: old districts and communes and the units that replaced them") { db in
+            try Store.createDistrictMap(db)
+        }
         return m
     }
 }
