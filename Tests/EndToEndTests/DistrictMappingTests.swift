@@ -40,7 +40,7 @@ final class DistrictMappingTests: XCTestCase {
         let bad = dir.file("bad.csv", "old_unit,new_unit,effective_on\nHuyện Phú Tân,Xã Phú Tân,2025-07-01\nHuyện Hòa Bình,Xã Vĩnh Mỹ,2025-07-01\n")
         let refused = try CLI.run(["import", "districts", bad, "--db", db])
         XCTAssertEqual(refused.status, 2)
-        XCTAssertTrue(refused.stderr.contains("line 3"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("bad.csv:3: column \"old_unit\""), refused.stderr)
         XCTAssertTrue(refused.stderr.contains("Huyện Hòa Bình → Xã Hòa Bình from 2025-07-01 is already recorded"), refused.stderr)
         XCTAssertEqual(try CLI.run(["import", "districts", bad, "--db", db]).status, 2, "nothing of it was kept")
     }
