@@ -180,6 +180,23 @@ extension Store {
         }
     }
 
+    /// The investor holding each project that has successions on `date`, with its lineage then,
+    /// by project code (a comparison counts the same projects under the same investors).
+    public func successionHolders(on date: CivilDate) throws -> [String: (investor: InvestorID, lineage: [LineageStep])] {
+        try read { db in
+            let byProject = try Store.successionsByProject(db)
+            guard !byProject.isEmpty else { return [:] }
+            var out: [String: (investor: InvestorID, lineage: [LineageStep])] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT p.id, p.code, i.name FROM project p JOIN investor i ON i.id = p.investor_id "
+                                        + "WHERE p.id IN (SELECT project_id FROM succession)") {
+                let list = byProject[r[0]] ?? []
+                out[r[1]] = (Successions.investor(on: date, current: InvestorID(r[2] as String), successions: list),
+                             Successions.lineage(on: date, successions: list))
+            }
+            return out
+        }
+    }
+
     /// The successions that took projects away from `investor`, by date, then project.
     public func successions(from investor: InvestorID) throws -> [Succession] {
         try successions().filter { $0.from == investor }
