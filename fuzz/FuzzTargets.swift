@@ -259,6 +259,12 @@ private func fuzzTable(_ bytes: [UInt8]) {
             }
         case .envelope:
             while let row = try reader.nextEnvelopeLine() { check(row.line, row.value != nil, row.issues); rows += 1 }
+        case .schedules:
+            while let row = try reader.nextScheduleLine() { check(row.line, row.value != nil, row.issues); rows += 1 }
+        case .successions:
+            while let row = try reader.nextSuccession() { check(row.line, row.value != nil, row.issues); rows += 1 }
+        case .districts:
+            while let row = try reader.nextDistrictChange() { check(row.line, row.value != nil, row.issues); rows += 1 }
         }
         _ = rows
     } catch {

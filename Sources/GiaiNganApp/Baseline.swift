@@ -16,10 +16,25 @@ public struct Baseline: Sendable {
     let source: Source
 
     /// Evaluates the baseline at `asOf` under `rules`.
-    static func evaluate(kind: Comparison.Kind, store: Store, rules: RuleSet, asOf: CivilDate) throws -> Baseline {
+    ///
+    /// - parameter holdersOn: the date of the check it is compared with. Projects that passed to
+    ///   another investor (README "Reorganisation") are counted under the investor holding them
+    ///   on that date, so an investor is compared with the same projects then, not with what it
+    ///   held then (which would show a project it took over as money disbursed since).
+    static func evaluate(kind: Comparison.Kind, store: Store, rules: RuleSet, asOf: CivilDate,
+                         holdersOn: CivilDate? = nil) throws -> Baseline {
         let request = EvaluationRequest(planYear: rules.planYear, asOf: asOf, rules: rules)
         let profile = try store.seasonalProfile(for: request)
-        let snapshots = try store.snapshots(for: request)
+        var snapshots = try store.snapshots(for: request)
+        if let holdersOn {
+            let holders = try store.successionHolders(on: holdersOn)
+            for i in snapshots.indices {
+                if let h = holders[snapshots[i].project.code] {
+                    snapshots[i].project.investor = h.investor
+                    snapshots[i].project.lineage = h.lineage
+                }
+            }
+        }
         let province = try Evaluator.evaluate(request: request, snapshots: snapshots, profile: profile,
                                               envelope: try store.envelope(planYear: rules.planYear))
         return Baseline(kind: kind, source: .evaluated(snapshots: snapshots, province: province))

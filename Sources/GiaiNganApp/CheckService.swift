@@ -58,11 +58,11 @@ public enum CheckService {
             previous.fundSourceGroups = rules.fundSourceGroups
             previous.checkpointBasis = rules.checkpointBasis
             b.lastYear = try Baseline.evaluate(kind: .sameDayLastYear, store: store, rules: previous,
-                                               asOf: Comparison.sameDayOneYearBefore(asOf))
+                                               asOf: Comparison.sameDayOneYearBefore(asOf), holdersOn: asOf)
         }
         if let since {
             guard since < asOf else { throw UsageProblem("--since \(since) is not before the as-of date \(asOf)") }
-            b.since = try Baseline.evaluate(kind: .since, store: store, rules: rules, asOf: since)
+            b.since = try Baseline.evaluate(kind: .since, store: store, rules: rules, asOf: since, holdersOn: asOf)
         }
         return b
     }

@@ -63,6 +63,15 @@ public struct Project: Sendable, Hashable, Codable {
     public var constructionStartedOn: CivilDate?
     /// Dự án trọng điểm: reports list key projects with their share of the plan.
     public var isKeyProject: Bool = false
+    /// The investors that held the project before `investor`, up to the as-of date the store
+    /// read it for (README "Reorganisation"); empty when it never changed hands.
+    public var lineage: [LineageStep] = []
+    /// The former province the project came from when `giaingan merge` brought it in; nil for
+    /// the database's own projects.
+    public var formerProvince: String?
+    /// The district or commune the registry names, when a mapping file (README
+    /// "Reorganisation") renamed it by the as-of date: `district` is then the new unit.
+    public var formerDistrict: String?
 
     public init(code: String, name: String, investor: InvestorID, district: String? = nil,
                 proceduresCompletedOn: CivilDate? = nil, constructionStartedOn: CivilDate? = nil) {

@@ -106,7 +106,7 @@ final class FieldDecoder: Sendable {
                 case .type: _ = try entryType(bytes)
                 case .level: _ = try envelopeLevel(bytes)
                 case .keyProject: _ = try flag(bytes)
-                case .projectCode, .projectName, .investor, .district, .fundSource, .decisionRef, .txnID, .note: break
+                case .projectCode, .projectName, .investor, .district, .fundSource, .decisionRef, .txnID, .note, .fromInvestor, .toInvestor, .oldUnit, .newUnit: break
                 }
                 return nil
             } catch {

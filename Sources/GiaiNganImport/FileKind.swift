@@ -15,6 +15,11 @@ public enum FileKind: String, Sendable, CaseIterable {
     /// schedules.csv: investors' monthly disbursement schedules, per project, with the date each
     /// was submitted (README "Schedules and classification").
     case schedules
+    /// successions.csv: projects that pass from one investor to another on a date (README
+    /// "Reorganisation").
+    case successions
+    /// districts.csv: old districts and communes and the units that replaced them.
+    case districts
 
     // MARK: - Columns
 
@@ -74,6 +79,20 @@ public enum FileKind: String, Sendable, CaseIterable {
                 ColumnSpec(.amountVND, named: "planned_vnd", alias: "kế hoạch giải ngân", isRequired: true),
                 ColumnSpec(.submittedOn, alias: "ngày đăng ký", isRequired: true),
             ]
+        case .successions:
+            return [
+                ColumnSpec(.fromInvestor, alias: "chủ đầu tư cũ", isRequired: true),
+                ColumnSpec(.toInvestor, alias: "chủ đầu tư mới", isRequired: true),
+                ColumnSpec(.effectiveOn, alias: "ngày hiệu lực", isRequired: true),
+                ColumnSpec(.decisionRef, alias: "số quyết định", isRequired: true),
+                ColumnSpec(.projectCode, alias: "mã dự án", isRequired: false),
+            ]
+        case .districts:
+            return [
+                ColumnSpec(.oldUnit, alias: "đơn vị cũ", isRequired: true),
+                ColumnSpec(.newUnit, alias: "đơn vị mới", isRequired: true),
+                ColumnSpec(.effectiveOn, alias: "ngày hiệu lực", isRequired: true),
+            ]
         }
     }
 
@@ -91,6 +110,8 @@ public enum FileKind: String, Sendable, CaseIterable {
         case .disbursements: return "a disbursements file (the treasury ledger)"
         case .envelope: return "an envelope file (the capital assigned to the province)"
         case .schedules: return "a schedules file (investors' monthly disbursement schedules)"
+        case .successions: return "a successions file (projects passing to a new investor)"
+        case .districts: return "a districts file (old units and the units that replaced them)"
         }
     }
 
@@ -171,6 +192,7 @@ enum Field: Int, CaseIterable, Sendable {
     case txnID, date, type, note
     case keyProject, level
     case period, submittedOn
+    case fromInvestor, toInvestor, oldUnit, newUnit
 
     /// The canonical column name.
     var name: String {
@@ -196,6 +218,10 @@ enum Field: Int, CaseIterable, Sendable {
         case .level: return "level"
         case .period: return "period"
         case .submittedOn: return "submitted_on"
+        case .fromInvestor: return "from_investor"
+        case .toInvestor: return "to_investor"
+        case .oldUnit: return "old_unit"
+        case .newUnit: return "new_unit"
         }
     }
 }

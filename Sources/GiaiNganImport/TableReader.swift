@@ -363,6 +363,58 @@ public final class TableReader {
         }
     }
 
+    /// The next row of a successions file, or `nil` at its end. Requires `kind == .successions`.
+    public func nextSuccession() throws(ImportIssue) -> DecodedRow<SuccessionRequest>? {
+        precondition(kind == .successions, "nextSuccession() reads a successions file, not \(kind.rawValue)")
+        switch source {
+        case .csv(let s): return try nextSuccession(s)
+        case .sheet(let s): return try nextSuccession(s)
+        }
+    }
+
+    /// The next row of a districts file, or `nil` at its end. Requires `kind == .districts`.
+    public func nextDistrictChange() throws(ImportIssue) -> DecodedRow<DistrictChange>? {
+        precondition(kind == .districts, "nextDistrictChange() reads a districts file, not \(kind.rawValue)")
+        switch source {
+        case .csv(let s): return try nextDistrictChange(s)
+        case .sheet(let s): return try nextDistrictChange(s)
+        }
+    }
+
+    private func nextDistrictChange<S: RowSource>(_ s: S) throws(ImportIssue) -> DecodedRow<DistrictChange>? {
+        while true {
+            guard let line = try nextDataRow(s) else { return nil }
+            if let ragged = raggedIssue(s, line) { return DecodedRow(line: line, value: nil, issues: [ragged]) }
+            var issues: [ImportIssue] = []
+            let old = try text(s, .oldUnit, line, &issues, required: true)
+            let new = try text(s, .newUnit, line, &issues, required: true)
+            let effectiveOn = try value(s, .effectiveOn, line, &issues, required: true) { [state, decoder] bytes throws(ValueError) in try state.readDate(bytes, line: line, parser: decoder.dates) }
+            try throwIfRereading()
+            guard issues.isEmpty, let old, let new, let effectiveOn else { return DecodedRow(line: line, value: nil, issues: issues) }
+            return DecodedRow(line: line, value: DistrictChange(oldUnit: old, newUnit: new, effectiveOn: effectiveOn), issues: [])
+        }
+    }
+
+    private func nextSuccession<S: RowSource>(_ s: S) throws(ImportIssue) -> DecodedRow<SuccessionRequest>? {
+        while true {
+            guard let line = try nextDataRow(s) else { return nil }
+            if let ragged = raggedIssue(s, line) { return DecodedRow(line: line, value: nil, issues: [ragged]) }
+            var issues: [ImportIssue] = []
+            let from = try text(s, .fromInvestor, line, &issues, required: true)
+            let to = try text(s, .toInvestor, line, &issues, required: true)
+            let effectiveOn = try value(s, .effectiveOn, line, &issues, required: true) { [state, decoder] bytes throws(ValueError) in try state.readDate(bytes, line: line, parser: decoder.dates) }
+            let decisionRef = try text(s, .decisionRef, line, &issues, required: true)
+            let code = try text(s, .projectCode, line, &issues, required: false)
+            try throwIfRereading()
+            guard issues.isEmpty, let from, let to, let effectiveOn, let decisionRef else {
+                return DecodedRow(line: line, value: nil, issues: issues)
+            }
+            return DecodedRow(line: line, value: SuccessionRequest(from: InvestorID(from), to: InvestorID(to), effectiveOn: effectiveOn,
+                                                                   decisionRef: decisionRef, projectCodes: code.map { [$0] } ?? []),
+                              issues: [])
+        }
+    }
+
     /// The next row of a disbursements file, or `nil` at its end. Requires `kind == .disbursements`.
     public func nextLedgerEntry() throws(ImportIssue) -> DecodedRow<LedgerEntry>? {
         precondition(kind == .disbursements, "nextLedgerEntry() reads a disbursements file, not \(kind.rawValue)")

@@ -17,7 +17,11 @@ import GiaiNganCore
 /// for issue 13, at the end so that scripts reading columns by position keep working)
 /// `remaining_vnd, key_project, rate_last_year, points_change_last_year,
 /// disbursed_change_since_last, points_change_since_last, advance_plan_plan_vnd,
-/// advance_plan_disbursed_vnd`.
+/// advance_plan_disbursed_vnd`, then (issue 16) `investor_lineage`: the project's former
+/// investors, `NAME until yyyy-MM-dd (REF)` joined by `; `, empty when it never changed hands, and
+/// `former_province`, the province `giaingan merge` brought the project from (empty for the
+/// database's own), and `former_district`, the registry's district when a districts file renamed
+/// it by the as-of date (`district` then holds the new unit).
 ///
 /// When schedules exist for the plan year (README "Schedules and classification") the columns
 /// `schedule_month, schedule_target_vnd, schedule_actual_vnd, schedule_met, schedule_cumulative_vnd,
@@ -84,6 +88,8 @@ public enum CSVReport {
                     since.map { String(Change(now: r.position, then: $0).disbursedVND) } ?? "",
                     since.flatMap { Change(now: r.position, then: $0).pointsHundredths }.map(JSONReport.pointsText) ?? "",
                     String(advancePlan.planVND), String(advancePlan.disbursedVND)]
+            row += [LineageText.csvCell(p.project.lineage), p.project.formerProvince ?? "", p.project.formerDistrict ?? ""]
+            // Last: the schedule columns exist only when the year has schedules.
             if let (s, index, display) = schedule { row += scheduleCells(p.project.code, s, index, display) }
             out += record(row)
         }
@@ -99,6 +105,7 @@ public enum CSVReport {
             + ["next_checkpoint", "shortfall_vnd", "risk", "reason"]
             + ["remaining_vnd", "key_project", "rate_last_year", "points_change_last_year",
                "disbursed_change_since_last", "points_change_since_last", "advance_plan_plan_vnd", "advance_plan_disbursed_vnd"]
+            + ["investor_lineage", "former_province", "former_district"]
     }
 
     /// Defuses a cell that a spreadsheet would run as a formula by prefixing a single quote.

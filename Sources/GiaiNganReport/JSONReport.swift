@@ -75,6 +75,15 @@ public enum JSONReport {
         if scope.investor == nil, let envelope = e.envelope { top.append(("envelope", .value(envelopeValue(envelope, e)))) }
         top.append(("province", .value(province)))
         top.append(("groups", .value(.array(groups))))
+        // After a merge of provinces (README "Reorganisation"); absent otherwise. A breakdown
+        // whose sums overflow (which the province's own sums would have refused first) is left out.
+        if scope.investor == nil, let parts = try? e.formerProvinces(), !parts.isEmpty {
+            top.append(("former_provinces", .value(.array(parts.map { p in
+                .object([("former_province", p.formerProvince.map { .string($0) } ?? .null), ("projects", .int(Int64(p.projectCount))),
+                         ("plan_vnd", .int(p.position.planVND)), ("disbursed_vnd", .int(p.position.disbursedVND)),
+                         ("outstanding_advance_vnd", .int(p.position.outstandingAdvanceVND)), ("rate", rate(p.position.rate))])
+            }))))
+        }
         top.append(("ranking", .value(rankingValue(e))))
         top.append(("investors", .value(.array(investors))))
         top.append(("key_projects", .value(.array(e.keyProjects.map { k in
@@ -130,6 +139,9 @@ public enum JSONReport {
         f.append(("outstanding_advance_vnd", .int(i.result.position.outstandingAdvanceVND)))
         f += extraFields(i.result, e, lastYear: e.lastYear?.investors[i.investor], since: e.sinceLast?.investors[i.investor])
         f.append(("checkpoints", checkpoints(i.result, e)))
+        f.append(("lineage", .array(e.lineage(of: i.investor).map { s in
+            .object([("investor", .string(s.investor.name)), ("until", .string("\(s.until)")), ("decision_ref", .string(s.decisionRef))])
+        })))
         return .object(f)
     }
 
@@ -139,6 +151,7 @@ public enum JSONReport {
             ("project_name", .string(p.project.name)),
             ("investor", .string(p.project.investor.name)),
             ("district", .optional(p.project.district)),
+            ("former_district", .optional(p.project.formerDistrict)),
             ("class", p.projectClass.map { .string($0.rawValue) } ?? .null),
         ]
         f.append(("plan_vnd", .int(p.result.position.planVND)))

@@ -202,6 +202,8 @@ struct ReportContent {
         sections.append(groupsSection())
         if let fundSources = fundSourcesSection() { sections.append(fundSources) }
         sections.append(investorsSection())
+        let lineages = LineageText.lines(e, lang)
+        if !lineages.isEmpty { sections.append(ReportSection(id: "lineage", title: LineageText.title(lang), blocks: [.list(lineages)])) }
         if let keys = keyProjectsSection() { sections.append(keys) }
         if let schedule = scheduleSection() { sections.append(schedule) }
         sections += [projectsSection(), warningsSection(), carriedOverSection()]

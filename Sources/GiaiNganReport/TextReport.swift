@@ -76,11 +76,29 @@ public enum TextReport {
             out += t.render() + "\n"
         }
 
+        // MARK: Former provinces (after giaingan merge)
+        if scope.investor == nil, let parts = try? e.formerProvinces(), !parts.isEmpty {
+            out += L.t("THEO TỈNH CŨ", "BY FORMER PROVINCE") + "\n"
+            var t = TextTable(headers: [L.t("Tỉnh cũ", "Former province"), L.t("Số DA", "Projects"),
+                                        display.textHeading(L.t("Kế hoạch", "Plan")), display.textHeading(L.t("Đã giải ngân", "Disbursed")),
+                                        L.t("Tỷ lệ", "Rate")],
+                              aligns: [.left, .right, .right, .right, .right])
+            for p in parts {
+                t.add([p.formerProvince ?? L.t("(tỉnh này)", "(this province)"), "\(p.projectCount)", display.textCell(p.position.planVND),
+                       display.textCell(p.position.disbursedVND), display.percent(p.position.rate)])
+            }
+            out += t.render() + "\n"
+        }
+
         // MARK: Fund sources
         out += fundSourcesSection(e, display, scope: scope)
 
         // MARK: Investors
         out += InvestorRanking.render(e, lang: L, scope: scope) + "\n"
+        let lineages = LineageText.lines(e, L)
+        if !lineages.isEmpty {
+            out += LineageText.title(L).uppercased() + "\n" + lineages.map { "  " + $0 + "\n" }.joined() + "\n"
+        }
         if scope.investor == nil, e.province.fundSources.count > 1, !e.investors.isEmpty {
             out += investorFundSources(e, display) + "\n"
         }

@@ -403,6 +403,30 @@ public final class Portal: Sendable {
         return "<p class=\"gn-notice\" role=\"status\">\(text)</p>"
     }
 
+    /// When projects of `investor` passed to another investor on or before the as-of date
+    /// (README "Reorganisation"), a note naming them, each with a link to the day before it
+    /// passed on: the investor's page shows what it holds on the date asked, and that link shows
+    /// what it held before.
+    func passedOnNotice(_ q: Query, investor: InvestorID, basePath: String) throws -> String? {
+        let passed = try store.successions(from: investor).filter { $0.effectiveOn <= q.asOf }
+        guard !passed.isEmpty else { return nil }
+        let L = q.lang
+        let groups = Dictionary(grouping: passed) { "\($0.effectiveOn)|\($0.to.name)|\($0.decisionRef)" }
+        let items = groups.values.map { list -> (CivilDate, String) in
+            let s = list[0]
+            var before = q
+            before.asOf = s.until
+            before.year = q.rules.planYear
+            let codes = list.map(\.projectCode).sorted().joined(separator: ", ")
+            let text = L.t("Từ \(Format.date(s.effectiveOn, L)), dự án \(codes) chuyển cho \(s.to.name) (\(s.decisionRef)). ",
+                           "From \(Format.date(s.effectiveOn, L)), projects \(codes) passed to \(s.to.name) (\(s.decisionRef)). ")
+            let link = L.t("Số liệu đến ngày \(Format.date(s.until, L))", "Figures as of \(Format.date(s.until, L))")
+            return (s.effectiveOn, Pages.escape(text) + "<a href=\"\(Pages.escape(basePath + "?" + Pages.queryString(before)))\">"
+                + Pages.escape(link) + "</a>")
+        }
+        return items.sorted { $0.0 < $1.0 }.map { "<p class=\"gn-notice\" role=\"status\">\($0.1)</p>" }.joined(separator: "\n")
+    }
+
     func home(_ request: Request, _ context: PortalContext) async throws -> Response {
         let user = try requireUser(context)
         let q = try query(request)
@@ -466,7 +490,9 @@ public final class Portal: Sendable {
             Pages.withNavigation(HTMLReport.render(view, lang: q.lang, scope: .investor(investor)), user: user, query: q,
                                  downloads: [("CSV", base + "/report.csv"), ("JSON", base + "/report.json"), ("Excel", base + "/report.xlsx")],
                                  links: view.projects.map { ("\($0.project.code) \($0.project.name)", Pages.projectPath($0.project.code)) },
-                                 notice: try noPlanNotice(q, investor: investor, basePath: base))
+                                 notice: [try noPlanNotice(q, investor: investor, basePath: base),
+                                          try passedOnNotice(q, investor: investor, basePath: base)].compactMap { $0 }
+                                     .joined(separator: "\n").nilIfEmpty)
         }
         return html(page, status: .ok)
     }
@@ -476,22 +502,39 @@ public final class Portal: Sendable {
         let code = try parameter("code", context)
         // Who may see it is decided first, on one indexed row: another investor's project costs
         // what a missing code costs, and neither reads an entry or evaluates anything.
-        guard let owner = try store.projectInvestor(code: code), user.maySee(owner) else { throw HTTPError(.notFound) }
-        let q = try query(request)
+        guard let owner = try store.projectInvestor(code: code) else { throw HTTPError(.notFound) }
+        // A former investor (README "Reorganisation") keeps read access to the project's history
+        // up to the day before it passed on: a later as-of date is clamped to that day, and the
+        // plan lines and entries listed stop there.
+        var through: CivilDate?
+        if !user.maySee(owner) {
+            guard let investor = user.investor, let until = try store.heldUntil(code: code, investor: investor) else {
+                throw HTTPError(.notFound)
+            }
+            through = until
+        }
+        var q = try query(request)
+        if let through, q.asOf > through {
+            q.year = q.rules.planYear
+            q.asOf = through
+            return redirect(Pages.projectPath(code) + (csv ? "/entries.csv" : "") + "?" + Pages.queryString(q))
+        }
         observe?(.projectDetail(code: code))
-        guard let detail = try store.projectDetail(code: code, planYear: q.rules.planYear),
-              user.maySee(detail.project.investor) else { throw HTTPError(.notFound) }
+        guard let detail = try store.projectDetail(code: code, planYear: q.rules.planYear, through: through),
+              through != nil || user.maySee(detail.project.investor) else { throw HTTPError(.notFound) }
         if csv {
             return download(Pages.entriesCSV(detail), format: .csv, name: "\(code)-\(q.rules.planYear).csv")
         }
         let e = try entry(q)
-        let view = try investorView(e, detail.project.investor)
+        // The investor that held the project on the as-of date: the old one before a succession.
+        let holder = e.snapshots.first { $0.project.code == code }?.project.investor ?? detail.project.investor
+        let view = try investorView(e, holder)
         let result = view.projects.first { $0.project.code == code }
         let page = Pages.project(detail, result: result, evaluation: view, lang: q.lang)
         return html(Pages.withNavigation(page, user: user, query: q,
                                          downloads: [("CSV", Pages.projectPath(code) + "/entries.csv")],
-                                         links: try store.investorKeys().filter { $0.investor == detail.project.investor }
-                                             .map { (detail.project.investor.name, Pages.investorPath($0.slug)) }),
+                                         links: try store.investorKeys().filter { $0.investor == holder && user.maySee(holder) }
+                                             .map { (holder.name, Pages.investorPath($0.slug)) }),
                     status: .ok)
     }
 
@@ -540,3 +583,8 @@ public final class Portal: Sendable {
 
 /// Thrown by a handler to send the browser elsewhere (to the login page).
 struct Redirect: Error { let location: String }
+
+extension String {
+    /// Nil for the empty string.
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}

@@ -35,6 +35,9 @@ final class ImportSession {
     var submittedBy = ""
     /// When an investor submits, the only investor whose projects its rows may name.
     var onlyInvestorID: Int64?
+    /// What the import summary should say besides the counts (investor changes, README
+    /// "Reorganisation").
+    private(set) var notes: [String] = []
 
     init(db: Database, importID: Int64, today: CivilDate) throws {
         self.db = db
@@ -104,7 +107,7 @@ final class ImportSession {
         var p = p
         if let first = projectLines[p.code] { return .duplicateInFile(line: first) }
         projectLines[p.code] = line
-        let investor = try investorID(p.investor)
+        var investor = try investorID(p.investor)
         let proc = p.proceduresCompletedOn?.dayNumber, start = p.constructionStartedOn?.dayNumber
         guard let id = projectIDs[p.code] else {
             if let existing = registryCode(matchingAfterLeadingZeros: p.code) { return .leadingZeroCollision(existing) }
@@ -122,6 +125,7 @@ final class ImportSession {
             """, arguments: [id]) else { throw StoreError.invalid("project \(p.code) vanished during the import") }
         let oldInvestor: Int64 = old[1]
         if !keyProjectGiven { p.isKeyProject = old[5] }
+        if oldInvestor != investor { investor = try investorChange(p, projectID: id, stored: oldInvestor, given: investor) }
         let same = (old[0] as String) == p.name && oldInvestor == investor && (old[2] as String?) == p.district
             && (old[3] as Int?) == proc && (old[4] as Int?) == start && (old[5] as Bool) == p.isKeyProject
         if same { return .present }
@@ -136,6 +140,29 @@ final class ImportSession {
                 construction_started_on = ?, import_id = ?, key_project = ? WHERE id = ?
             """, arguments: [p.name, investor, p.district, proc, start, importID, p.isKeyProject, id])
         return .updated
+    }
+
+    /// The investor a re-imported project keeps when the file gives another one than the stored.
+    ///
+    /// A recorded succession is never undone: a file that still names one of the project's
+    /// former investors (last year's registry export) leaves the new one in place. Any other
+    /// change is made as it always was (the whole year becomes the new investor's) and the
+    /// summary says so, with the command that would date it instead.
+    private func investorChange(_ p: Project, projectID: Int64, stored: Int64, given: Int64) throws -> Int64 {
+        let storedName = try String.fetchOne(db, sql: "SELECT name FROM investor WHERE id = ?", arguments: [stored]) ?? "?"
+        if let s = try Row.fetchOne(db, sql: """
+            SELECT t.name, s.effective_on, s.decision_ref FROM succession s JOIN investor t ON t.id = s.to_investor_id
+            WHERE s.project_id = ? AND s.from_investor_id = ? ORDER BY s.effective_on DESC LIMIT 1
+            """, arguments: [projectID, given]) {
+            let ref: String = s[2]
+            notes.append("project \(p.code): the file gives \(p.investor), which passed it to \(s[0] as String) on "
+                + "\(CivilDate(dayNumber: s[1]))\(ref.isEmpty ? "" : " (\(ref))"); the recorded succession is kept and the project stays \(storedName)'s")
+            return stored
+        }
+        notes.append("project \(p.code): the investor changes from \(storedName) to \(p.investor) with no recorded succession, so "
+            + "the whole year now counts as \(p.investor)'s; if the change has a date, record it instead: giaingan succession add "
+            + "--from \"\(storedName)\" --to \"\(p.investor)\" --on DATE --ref DECISION --project \(p.code) (and re-import)")
+        return given
     }
 
     // MARK: - Envelope lines

@@ -287,6 +287,36 @@ extension Store {
                                code: l.projectCode)
                     }
                     continue
+                case .successions:
+                    guard let row = try reader.nextSuccession() else { break }
+                    summary.rowsRead += 1
+                    row.issues.forEach(note)
+                    if let r = row.value {
+                        do {
+                            let o = try Store.record(r, db: db)
+                            summary.added += o.added.count
+                            summary.present += o.present.count
+                        } catch let problem as SuccessionProblem {
+                            note(reader.placed(ImportIssue(file: path, line: row.line, column: problem.column, columnNumber: nil,
+                                                           value: problem.value, expected: problem.expected), column: problem.column))
+                        }
+                    }
+                    continue
+                case .districts:
+                    guard let row = try reader.nextDistrictChange() else { break }
+                    summary.rowsRead += 1
+                    row.issues.forEach(note)
+                    if let c = row.value {
+                        switch try Store.record(c, db: db) {
+                        case .added: summary.added += 1
+                        case .present: summary.present += 1
+                        case .conflict(let stored):
+                            note(reader.placed(ImportIssue(file: path, line: row.line, column: "old_unit", columnNumber: nil, value: c.oldUnit,
+                                                           expected: "one new unit per old unit: \(stored) is already recorded"),
+                                               column: "old_unit"))
+                        }
+                    }
+                    continue
                 case .disbursements:
                     break
                 }
@@ -322,7 +352,7 @@ extension Store {
                                  expected: "a project in the registry (\(rows) this code): import projects.csv with it first"))
             }
         }
-        summary.notes = reader.notes
+        summary.notes = reader.notes + session.notes
         if kind == .disbursements, let writer = session.ledgerWriter {
             for (year, entries) in try writer.planYearsWithoutPlan() {
                 summary.notes.append("accepted \(entries) entries drawing on plan year \(year), which has no plan yet: they count once its plan is imported")

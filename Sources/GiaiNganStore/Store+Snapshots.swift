@@ -58,7 +58,10 @@ extension Store {
 
         var investorFilter = ""
         var investorArgs: [any DatabaseValueConvertible] = []
-        if let investor {
+        // With successions, who holds a project depends on the as-of date (README
+        // "Reorganisation"): the registry is read whole and resolved, then filtered here.
+        let successions = try hasSuccessions(db) ? try successionsByProject(db) : [:]
+        if let investor, successions.isEmpty {
             investorFilter = " AND project_id IN (SELECT p.id FROM project p JOIN investor i ON i.id = p.investor_id WHERE i.name = ?)"
             investorArgs = [investor.name]
         }
@@ -67,11 +70,12 @@ extension Store {
         var registry: [Int64: Project] = [:]
         do {
             var sql = """
-                SELECT p.id, p.code, p.name, i.name, p.district, p.procedures_completed_on, p.construction_started_on, p.key_project
+                SELECT p.id, p.code, p.name, i.name, p.district, p.procedures_completed_on, p.construction_started_on, p.key_project,
+                    p.former_province
                 FROM project p JOIN investor i ON i.id = p.investor_id
                 """
             var args: [any DatabaseValueConvertible] = []
-            if let investor { sql += " WHERE i.name = ?"; args = [investor.name] }
+            if let investor, successions.isEmpty { sql += " WHERE i.name = ?"; args = [investor.name] }
             let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args))
             // A few hundred investors own tens of thousands of projects: normalise each name once.
             var investors: [String: InvestorID] = [:]
@@ -84,7 +88,24 @@ extension Store {
                                       proceduresCompletedOn: proc.map { CivilDate(dayNumber: Int($0)) },
                                       constructionStartedOn: start.map { CivilDate(dayNumber: Int($0)) })
                 project.isKeyProject = (r[7] as Int64) != 0
+                project.formerProvince = r[8]
                 registry[r[0]] = project
+            }
+        }
+        let districts = try districtMap(db, on: asOf)
+        if !districts.isEmpty {
+            for (id, project) in registry {
+                guard let old = project.district, let new = DistrictChange.unit(old, in: districts) else { continue }
+                registry[id]?.district = new
+                registry[id]?.formerDistrict = old
+            }
+        }
+        if !successions.isEmpty {
+            resolveSuccessions(&registry, successions, on: asOf)
+            if let investor {
+                registry = registry.filter { $0.value.investor == investor }
+                // Ids come from the database itself, never from input.
+                investorFilter = " AND project_id IN (" + registry.keys.map(String.init).joined(separator: ", ") + ")"
             }
         }
 
@@ -142,6 +163,16 @@ extension Store {
         }
 
         return RegistryAndPlans(registry: registry, acc: acc)
+    }
+
+    /// Gives each project the investor that held it on `date` and its lineage up to then.
+    static func resolveSuccessions(_ registry: inout [Int64: Project], _ successions: [Int64: [Succession]], on date: CivilDate) {
+        for (id, list) in successions {
+            guard var project = registry[id] else { continue }
+            project.investor = Successions.investor(on: date, current: project.investor, successions: list)
+            project.lineage = Successions.lineage(on: date, successions: list)
+            registry[id] = project
+        }
     }
 
     /// The snapshots of the registry's projects from their plans and ledger sums.
@@ -257,8 +288,11 @@ public struct ProjectDetail: Sendable {
 
 extension Store {
     /// The registry entry, plan lines and ledger entries (newest first, up to `limit`) of a project.
-    public func projectDetail(code: String, planYear: Int, limit: Int = 2_000) throws -> ProjectDetail? {
-        try read { db in
+    /// - parameter through: only plan lines and entries dated on or before it (what a former
+    ///   investor may still read, README "Reorganisation").
+    public func projectDetail(code: String, planYear: Int, limit: Int = 2_000, through: CivilDate? = nil) throws -> ProjectDetail? {
+        let last = through?.dayNumber ?? Int.max
+        return try read { db in
             guard let r = try Row.fetchOne(db, sql: """
                 SELECT p.id, p.code, p.name, i.name, p.district, p.procedures_completed_on, p.construction_started_on, p.key_project
                 FROM project p JOIN investor i ON i.id = p.investor_id WHERE p.code = ?
@@ -271,18 +305,18 @@ extension Store {
             project.isKeyProject = (r[7] as Int64) != 0
             let lines = try Row.fetchAll(db, sql: """
                 SELECT plan_year, class, tranche, fund_source, amount, effective_on, decision_ref FROM plan_line
-                WHERE project_id = ? AND plan_year = ? ORDER BY effective_on, id
-                """, arguments: [id, planYear]).map { l in
+                WHERE project_id = ? AND plan_year = ? AND effective_on <= ? ORDER BY effective_on, id
+                """, arguments: [id, planYear, last]).map { l in
                 PlanLine(projectCode: code, planYear: l[0], projectClass: ProjectClass(rawValue: l[1]) ?? .transitional,
                          tranche: Tranche(storeCode: l[2]), fundSource: (l[3] as String).isEmpty ? nil : l[3], amountVND: l[4],
                          effectiveOn: CivilDate(dayNumber: l[5]), decisionRef: (l[6] as String).isEmpty ? nil : l[6])
             }
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_entry WHERE project_id = ? AND plan_year = ?",
-                                         arguments: [id, planYear]) ?? 0
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_entry WHERE project_id = ? AND plan_year = ? AND date <= ?",
+                                         arguments: [id, planYear, last]) ?? 0
             let entries = try Row.fetchAll(db, sql: """
                 SELECT txn_id, tranche, fund_source, date, type, amount, note FROM ledger_entry
-                WHERE project_id = ? AND plan_year = ? ORDER BY date DESC, id DESC LIMIT ?
-                """, arguments: [id, planYear, limit]).map { e in
+                WHERE project_id = ? AND plan_year = ? AND date <= ? ORDER BY date DESC, id DESC LIMIT ?
+                """, arguments: [id, planYear, last, limit]).map { e in
                 LedgerEntry(txnID: e[0], projectCode: code, planYear: planYear, tranche: Tranche(storeCode: e[1]),
                             fundSource: (e[2] as String).isEmpty ? nil : e[2], date: CivilDate(dayNumber: e[3]),
                             type: EntryType(storeCode: e[4]), amountVND: e[5], note: e[6])

@@ -401,6 +401,11 @@ public final class Store: @unchecked Sendable {
                 CREATE INDEX schedule_line_by_year ON schedule_line(plan_year);
                 """)
         }
+        m.registerMigration("v12-successions: dated changes of a project's investor") { db in try Store.createSuccessions(db) }
+        m.registerMigration("v13-former-province: projects brought in by giaingan merge") { db in try Store.addFormerProvince(db) }
+        m.registerMigration("v14-districts: old districts and communes and the units that replaced them") { db in
+            try Store.createDistrictMap(db)
+        }
         return m
     }
 }

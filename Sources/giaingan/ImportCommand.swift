@@ -41,11 +41,12 @@ struct Import: ParsableCommand {
         abstract: "Import projects, capital plan lines, the capital envelope, investors' schedules or treasury ledger entries from CSV files or .xlsx workbooks.",
         discussion: """
         KIND is projects, plan, envelope (the capital the Prime Minister and the province assigned), \
-        schedules (investors' monthly disbursement schedules) or disbursements (the treasury ledger). Files \
-        are CSV (UTF-8, with or without BOM; Excel's "CSV UTF-8"; UTF-16 with a byte-order mark) separated \
-        by commas, semicolons or tabs, or .xlsx workbooks (the first sheet, or --sheet NAME), with the column \
-        names of FORMATS.md or their Vietnamese aliases; title and metadata rows above the header are passed \
-        over. .xls and .ods files are \
+        schedules (investors' monthly disbursement schedules), disbursements (the treasury ledger), \
+        successions (projects passing to a new investor on a date) or districts (old districts and communes \
+        and the units that replaced them; README "Reorganisation"). Files are CSV (UTF-8, with or without \
+        BOM; Excel's "CSV UTF-8"; UTF-16 with a byte-order mark) separated by commas, semicolons or tabs, or \
+        .xlsx workbooks (the first sheet, or --sheet NAME), with the column names of FORMATS.md or their \
+        Vietnamese aliases; title and metadata rows above the header are passed over. .xls and .ods files are \
         refused: save them as .xlsx or CSV UTF-8.
 
         What a file does not say is decided from its own values: the order of day and month (a first part \
@@ -66,9 +67,11 @@ struct Import: ParsableCommand {
           giaingan import disbursements export.csv --profile kbnn.profile
           giaingan import envelope giao-von-2023.csv
           giaingan import schedules ke-hoach-giai-ngan-2023.csv
+          giaingan import successions sap-xep-2025.csv
+          giaingan import districts dia-ban-2025.csv
         """)
 
-    @Argument(help: ArgumentHelp("What the files hold: projects, plan, envelope, schedules or disbursements.", valueName: "KIND"))
+    @Argument(help: ArgumentHelp("What the files hold: projects, plan, envelope, schedules, disbursements, successions or districts.", valueName: "KIND"))
     var kind: FileKind
 
     @Argument(help: ArgumentHelp("The CSV or .xlsx files.", valueName: "FILE"))

@@ -11,6 +11,8 @@ final class CSVReportTests: XCTestCase {
         "next_checkpoint", "shortfall_vnd", "risk", "reason",
         "remaining_vnd", "key_project", "rate_last_year", "points_change_last_year", "disbursed_change_since_last",
         "points_change_since_last", "advance_plan_plan_vnd", "advance_plan_disbursed_vnd",
+        // Issue 16 (README "Reorganisation"), at the end like issue 13's.
+        "investor_lineage", "former_province", "former_district",
     ]
 
     func csv(_ lang: Language = .en) throws -> (Evaluation, String) {
