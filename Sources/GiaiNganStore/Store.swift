@@ -380,6 +380,7 @@ public final class Store: @unchecked Sendable {
                 }
             }
         }
+        m.registerMigration("v11-mail") { db in try Store.createMailTables(db) }
         return m
     }
 }
