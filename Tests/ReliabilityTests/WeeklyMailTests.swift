@@ -423,6 +423,22 @@ final class WeeklyMailTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: spool).count, 13)
     }
 
+    func test_nothingIsMailedWhenTheWeeksDataIsIncomplete_andTheNextWholeRunMailsEveryone() throws {
+        let setup = try Setup()
+        setup.scratch.file("inbox/kbnn-unknown.csv", "cot_a,cot_b\n1,2\n")
+        let spool = setup.scratch.folder("spool")
+        let fake = setup.scratch.file("sendmail", "#!/bin/sh\ncat > \"\(spool)/$(date +%s%N)-$$.eml\"\n")
+        chmod(fake, 0o755)
+        let incomplete = try setup.weekly(["--mail", "--sendmail", fake, "--mail-dpi", "phong-th@sokhdt.test"])
+        XCTAssertEqual(incomplete.status, 3, incomplete.stdout + incomplete.stderr)
+        XCTAssertTrue(incomplete.stdout.contains("mail: nothing mailed: this week's data is incomplete"), incomplete.stdout)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: spool), [])
+        // The bad file is in rejected/ now: the next run of the date has whole data and mails.
+        let whole = try setup.weekly(["--mail", "--sendmail", fake, "--mail-dpi", "phong-th@sokhdt.test"])
+        XCTAssertTrue([0, 1].contains(whole.status), whole.stdout + whole.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: spool).count, 13)
+    }
+
     func test_aContactsFileWithABadAddressOrAnUnknownInvestorIsRefusedWhole() throws {
         let setup = try Setup()
         let before = try CLI.run(["contacts", "list", "--db", setup.db]).stdout
