@@ -439,6 +439,32 @@ final class WeeklyMailTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: spool).count, 13)
     }
 
+    func test_aMessageLeftSendingByAKilledRunIsNotSentAgain() throws {
+        let setup = try Setup()
+        let plain = try setup.weekly([])
+        XCTAssertTrue([0, 1].contains(plain.status), plain.stderr)
+        // What a run killed between handing a message over and recording the answer leaves.
+        let victim = setup.investors[2]
+        try DatabaseQueue(path: setup.db).write { db in
+            let slug = try XCTUnwrap(try String.fetchOne(db, sql: "SELECT slug FROM investor WHERE name = ?", arguments: [victim.name]))
+            let run = try XCTUnwrap(try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM run"))
+            try db.execute(sql: """
+                INSERT INTO run_mail (run_id, recipient, investor, addresses, message_id, status, detail, attempted_at)
+                VALUES (?, ?, ?, ?, 'giaingan.run1.killed@host', 'sending', '', '2023-09-15T06:30:00Z')
+                """, arguments: [run, "investor:\(slug)", victim.name, victim.email])
+        }
+        let spool = setup.scratch.folder("spool")
+        let fake = setup.scratch.file("sendmail", "#!/bin/sh\ncat > \"\(spool)/$(date +%s%N)-$$.eml\"\n")
+        chmod(fake, 0o755)
+        let r = try setup.weekly(["--mail", "--sendmail", fake, "--mail-dpi", "phong-th@sokhdt.test"])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("mail: not again to \(victim.name): mailed by run #1 (handed over, no answer recorded)"), r.stdout)
+        let emls = try FileManager.default.contentsOfDirectory(atPath: spool).map { spool + "/" + $0 }
+        XCTAssertEqual(emls.count, 12)
+        let messages = try Self.parse(emls, attachments: setup.scratch.folder("attachments"))
+        XCTAssertFalse(messages.contains { $0.to.contains { $0[1] == victim.email } }, "the message that may have left is not sent again")
+    }
+
     func test_aContactsFileWithABadAddressOrAnUnknownInvestorIsRefusedWhole() throws {
         let setup = try Setup()
         let before = try CLI.run(["contacts", "list", "--db", setup.db]).stdout
