@@ -116,16 +116,17 @@ public struct WeeklyMail {
             let xlsx = try Data(contentsOf: URL(fileURLWithPath: (investorsFolder as NSString).appendingPathComponent("\(key.slug).xlsx")))
             let subject = lang.t("Báo cáo giải ngân đến ngày \(Format.date(asOf, lang)) — \(key.investor.name)",
                                  "Disbursement report as of \(Format.date(asOf, lang)) — \(key.investor.name)")
+            let headline = WeeklyMail.headline(of: key.investor, inReportOf: folder, lang: lang).map { "\n" + $0 + "\n" } ?? ""
             let text = lang.t("""
                 Kính gửi \(key.investor.name),
-
+                \(headline)
                 Báo cáo giải ngân vốn đầu tư công của đơn vị đến ngày \(Format.date(asOf, lang)) nằm trong phần HTML \
                 của thư này và trong tệp đính kèm \(key.slug).xlsx (chỉ gồm các dự án của đơn vị).
 
                 Thư gửi tự động từ GiaiNgan, lần chạy #\(runID).
                 """, """
                 To \(key.investor.name),
-
+                \(headline)
                 Your public investment disbursement report as of \(Format.date(asOf, lang)) is the HTML part of this \
                 message and the attached \(key.slug).xlsx (your projects only).
 
@@ -136,6 +137,21 @@ public struct WeeklyMail {
             try deliver(message, runID: runID, key: recipient, investor: key.investor.name, who: key.investor.name, into: &outcome)
         }
         return outcome
+    }
+
+    /// The investor's own totals for the plain-text part, read from the run's `report.json`
+    /// (its entry of `investors` only): "Kế hoạch vốn: … đồng; đã giải ngân: … đồng (…%)". Nil when
+    /// the entry or a figure is missing, and the text part then goes without it.
+    static func headline(of investor: InvestorID, inReportOf folder: String, lang: Language) -> String? {
+        guard let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent("report.json")),
+              let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+              let investors = json["investors"] as? [[String: Any]],
+              let own = investors.first(where: { ($0["investor"] as? String).map(InvestorID.init) == investor }),
+              let plan = (own["plan_vnd"] as? NSNumber)?.int64Value, let disbursed = (own["disbursed_vnd"] as? NSNumber)?.int64Value
+        else { return nil }
+        let rate = Rate(disbursedVND: disbursed, planVND: plan)
+        return lang.t("Kế hoạch vốn: \(Format.vnd(plan, lang)) đồng; đã giải ngân: \(Format.vnd(disbursed, lang)) đồng (\(Format.percent(rate, lang))).",
+                      "Capital plan: \(Format.vnd(plan, lang)) VND; disbursed: \(Format.vnd(disbursed, lang)) VND (\(Format.percent(rate, lang))).")
     }
 
     func compose(runID: Int64, to: [MailAddress], cc: [MailAddress], subject: String, text: String, html: String,

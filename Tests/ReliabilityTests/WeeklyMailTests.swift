@@ -248,6 +248,8 @@ final class WeeklyMailTests: XCTestCase {
         XCTAssertTrue(m.html.contains(own.name) || m.html.contains(own.name.replacingOccurrences(of: "&", with: "&amp;")),
                       "the HTML names its investor", file: file, line: line)
         XCTAssertTrue(m.html.contains(Self.grouped(own.planVND)), "the HTML holds its plan \(Self.grouped(own.planVND))", file: file, line: line)
+        XCTAssertTrue(m.text.contains("Kế hoạch vốn: \(Self.grouped(own.planVND)) đồng; đã giải ngân: \(Self.grouped(own.disbursedVND)) đồng"),
+                      "the text part holds its own totals: \(m.text)", file: file, line: line)
         let sheets = try OpenPyXL.read(try XCTUnwrap(m.attachments.first).path)
         XCTAssertFalse(sheets.isEmpty, "the attachment is a workbook openpyxl reads", file: file, line: line)
         let book = sheets.map { $0.name + "\n" + $0.allText }.joined(separator: "\n")
