@@ -54,9 +54,13 @@ let package = Package(
             // The shipped forms, built into the binary (`forms/` at the top is a link here).
             .embedInCode("forms/form-01a.toml"), .embedInCode("forms/form-01b.toml"), .embedInCode("forms/form-phu-luc-cdt.toml"),
         ]),
+        // The weekly mail's messages (MIME) and transports: the system's sendmail, or SMTP to a
+        // relay (README "Mail"). Foundation and POSIX sockets only.
+        .target(name: "GiaiNganMail"),
         // Application services shared by the commands (check pipeline, weekly run, per-investor files).
         .target(name: "GiaiNganApp", dependencies: [
             "GiaiNganCore", "GiaiNganImport", "GiaiNganRules", "GiaiNganStore", "GiaiNganReport", "GiaiNganForms", "GiaiNganXLSX",
+            "GiaiNganMail",
         ]),
         // The investor portal: a read-only web view over the same database (Hummingbird 2).
         .target(name: "GiaiNganServer", dependencies: [
@@ -71,7 +75,7 @@ let package = Package(
         ]),
         .executableTarget(name: "giaingan", dependencies: [
             "GiaiNganCore", "GiaiNganImport", "GiaiNganRules", "GiaiNganStore", "GiaiNganReport", "GiaiNganApp", "GiaiNganForms",
-            "GiaiNganServer",
+            "GiaiNganServer", "GiaiNganMail",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "GiaiNganCoreTests", dependencies: ["GiaiNganCore"]),
@@ -81,6 +85,7 @@ let package = Package(
         .testTarget(name: "GiaiNganReportTests", dependencies: ["GiaiNganReport"]),
         .testTarget(name: "GiaiNganAppTests", dependencies: ["GiaiNganApp"]),
         .testTarget(name: "GiaiNganXLSXTests", dependencies: ["GiaiNganXLSX"]),
+        .testTarget(name: "GiaiNganMailTests", dependencies: ["GiaiNganMail"]),
         .testTarget(name: "GiaiNganFormsTests", dependencies: ["GiaiNganForms", "GiaiNganCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["giaingan"]),
         .testTarget(name: "GiaiNganServerTests", dependencies: ["giaingan", "GiaiNganServer", "GiaiNganStore", "GiaiNganCore"]),

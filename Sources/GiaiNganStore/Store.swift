@@ -406,6 +406,7 @@ public final class Store: @unchecked Sendable {
         m.registerMigration("v14-districts: old districts and communes and the units that replaced them") { db in
             try Store.createDistrictMap(db)
         }
+        m.registerMigration("v15-mail: contacts and what each weekly run mailed") { db in try Store.createMailTables(db) }
         return m
     }
 }

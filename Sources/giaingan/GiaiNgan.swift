@@ -23,7 +23,7 @@ struct GiaiNgan: AsyncParsableCommand {
         Exit status: 0 fine, 1 a warning at or above --fail-on, 2 bad usage or bad input.
         """,
         version: "0.1.0",
-        subcommands: [Demo.self, Import.self, Check.self, Investors.self, Report.self, Form.self, Weekly.self, BacktestCommand.self, TransfersCommand.self, Serve.self, Users.self, Rules.self, Imports.self, SuccessionCommand.self, Merge.self]
+        subcommands: [Demo.self, Import.self, Check.self, Investors.self, Report.self, Form.self, Weekly.self, BacktestCommand.self, TransfersCommand.self, Serve.self, Users.self, Rules.self, Imports.self, SuccessionCommand.self, Merge.self, Contacts.self]
     )
 }
 

@@ -7,11 +7,11 @@ struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Bring another province's database into this one (the 2025 merger of provinces), in one transaction.",
         discussion: """
-        Projects, plan lines, envelope lines, the treasury ledger, the import history, portal accounts and
-        successions of OTHER are added to --db. A project code, txn_id, account or succession present in both
-        with different content is a conflict: every one is listed, nothing is written, and the exit status is 2.
-        Merging the same database again adds nothing. The projects brought in are marked with their former
-        province (--former-province, default: OTHER's file name without .sqlite), which `check` breaks the
+        Projects, plan lines, envelope lines, the treasury ledger, the import history, portal accounts and \
+        successions of OTHER are added to --db. A project code, txn_id, account or succession present in both \
+        with different content is a conflict: every one is listed, nothing is written, and the exit status is 2. \
+        Merging the same database again adds nothing. The projects brought in are marked with their former \
+        province (--former-province, default: OTHER's file name without .sqlite), which `check` breaks the \
         year down by. Stored check runs stay in OTHER (README "Reorganisation" says why).
 
         Example:

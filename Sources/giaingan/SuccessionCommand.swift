@@ -10,8 +10,8 @@ struct SuccessionCommand: ParsableCommand {
         commandName: "succession",
         abstract: "Record or list projects that pass from one investor to another on a date (2025 reorganisation).",
         discussion: """
-        The figures of the year stay with the newest investor; a check as of a date before the change shows
-        the investors as they were then, and every report names the former investors ("gồm … đến …").
+        The figures of the year stay with the newest investor; a check as of a date before the change shows \
+        the investors as they were then, and every report names the former investors ("gồm … đến …"). \
         A file of successions is imported with `giaingan import successions FILE`.
         """,
         subcommands: [Add.self, List.self])
@@ -20,9 +20,9 @@ struct SuccessionCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record that an investor's projects (all, or those named with --project) pass to another on a date.",
             discussion: """
-            Without --project, every project the old investor holds the day before DATE passes. With --project
-            (repeatable), only those: one old investor split among several new ones is one command per new one.
-            Several old investors merged into one new one are one command per old one. The new investor is
+            Without --project, every project the old investor holds the day before DATE passes. With --project \
+            (repeatable), only those: one old investor split among several new ones is one command per new one. \
+            Several old investors merged into one new one are one command per old one. The new investor is \
             created when the registry does not have it yet. Recording the same succession again changes nothing.
 
             Example:

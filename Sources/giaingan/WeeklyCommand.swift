@@ -22,12 +22,15 @@ struct Weekly: ParsableCommand {
         Exit status: 0 when nothing new is critical, 1 when a new critical warning appeared, 2 when the run \
         could not be made (another run holds the database, a bad option), 3 when the run was made but a file \
         of the inbox was rejected: the week's data is incomplete, the summary says so first, and new warnings \
-        the missing file could change are withheld until a later run. For cron and systemd examples see \
+        the missing file could change are withheld until a later run. With --mail, 4 when the run was made, \
+        nothing new is critical and the data is complete, but a delivery failed (1 and 3 take precedence; the \
+        failure is printed either way and retried by the next run of the date). For cron and systemd examples see \
         scripts/cron/.
         """)
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var period: PeriodOptions
+    @OptionGroup var mail: MailOptions
 
     @Option(help: ArgumentHelp("The folder where treasury and DPI files arrive.", valueName: "DIR"))
     var inbox: String
@@ -59,7 +62,9 @@ struct Weekly: ParsableCommand {
               + "\(o.persisting.count) persisting" + (o.dataComplete ? "" : ", \(o.withheld.count) withheld"))
         if let change = o.change { print(change) }
         print("reports: \(o.folder)")
+        let mailed = mail.mail ? try mail.send(store: store, outcome: o, planYear: weekly.rules.planYear, asOf: period.asOf, lang: lang) : true
         if !o.dataComplete { throw ExitCode(3) }
         if o.newCritical { throw ExitCode(1) }
+        if !mailed { throw ExitCode(4) }
     }
 }
