@@ -97,7 +97,7 @@ enum DatabaseContent {
     /// Every table of the schema. The names are constants: no user data reaches this SQL.
     static let tables = ["investor", "project", "investor_change", "plan_line", "ledger_entry", "import", "run", "run_warning",
                          "envelope_line", "schedule_line", "succession", "district_map", "investor_contact", "run_mail",
-                         "ledger_total", "app_user"]
+                         "app_user"]
 
     /// Table → every row as text, in rowid order.
     static func rows(_ path: String) throws -> [String: [String]] {
