@@ -40,10 +40,16 @@ public enum CheckService {
     ///
     /// Both carry the same subjects on the same day of the previous plan year (`lastYear`) when
     /// the database holds that year, and at `since` (`sinceLast`) when given.
+    ///
+    /// The baselines are evaluated on a second thread meanwhile: they read the database on their
+    /// own connections and share nothing with the check itself, and the previous year's
+    /// evaluation is as much work as the check's. An error of the check is reported before one
+    /// of the baselines, as when they ran one after the other.
     public static func evaluate(store: Store, rules: RuleSet, asOf: CivilDate, investor: InvestorID? = nil,
                                 since: CivilDate? = nil, rankBy: RankOrder = .rate) throws -> (province: Evaluation, view: Evaluation) {
+        let background = AlongsideWork { try baselines(store: store, rules: rules, asOf: asOf, since: since) }
         var (province, view) = try evaluateOnce(store: store, rules: rules, asOf: asOf, investor: investor, rankBy: rankBy)
-        let b = try baselines(store: store, rules: rules, asOf: asOf, since: since)
+        let b = try background.result()
         try b.attach(to: &province, investor: nil)
         try b.attach(to: &view, investor: investor)
         return (province, view)
@@ -127,5 +133,29 @@ public enum CheckService {
             previous = current
         }
         return previous[b.count]
+    }
+}
+
+/// Work started on a second thread now and collected later, with the error it threw.
+final class AlongsideWork<Value: Sendable>: @unchecked Sendable {
+    /// Written once by the thread, read after `finished` is signalled.
+    private var outcome: Result<Value, any Error>?
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping @Sendable () throws -> Value) {
+        let thread = Thread { [self] in
+            outcome = Result { try work() }
+            finished.signal()
+        }
+        thread.name = "giaingan.alongside"
+        thread.start()
+    }
+
+    /// Waits for the work to finish; its value, or the error it threw.
+    func result() throws -> Value {
+        finished.wait()
+        finished.signal()   // later calls return at once
+        guard let outcome else { preconditionFailure("the thread sets the outcome before it signals") }
+        return try outcome.get()
     }
 }

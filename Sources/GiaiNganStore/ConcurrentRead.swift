@@ -29,3 +29,23 @@ final class ConcurrentRead<Value>: @unchecked Sendable {
         return try outcome!.get()
     }
 }
+
+/// Parts of a ledger scan handed out one at a time to the threads that share it.
+final class PartQueue: @unchecked Sendable {
+    private let parts: [(after: Int?, through: Int)]
+    private var nextIndex = 0
+    private let lock = NSLock()
+
+    init(_ parts: [(after: Int?, through: Int)]) { self.parts = parts }
+
+    var count: Int { parts.count }
+
+    /// The next part nobody has taken, or nil when all are taken.
+    func next() -> (after: Int?, through: Int)? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard nextIndex < parts.count else { return nil }
+        nextIndex += 1
+        return parts[nextIndex - 1]
+    }
+}
