@@ -127,8 +127,17 @@ final class PortalSignInTests: XCTestCase {
         let responses = parallel(70) { i in
             try? http.request("POST", "/login", form: ["login": "flood-\(i)", "password": "wrong-password-1"])
         }
+        // On a loaded machine a few of 70 simultaneous connects can fail before the server sees
+        // them (the kernel's accept queue overflows, or the client's own timeout passes): those
+        // are asked again, one at a time, and must then be answered like the others. Everything
+        // the server answered is judged as it was.
         let statuses = responses.map { $0?.status ?? -1 }
-        XCTAssertTrue(statuses.allSatisfy { $0 == 401 || $0 == 503 }, "\(statuses)")
+        let retried = responses.enumerated().filter { $0.element == nil }.map { i, _ in
+            (try? http.request("POST", "/login", form: ["login": "flood-\(i)", "password": "wrong-password-1"]))?.status ?? -1
+        }
+        XCTAssertLessThanOrEqual(retried.count, 10, "most of the flood reached the server: \(statuses)")
+        XCTAssertTrue(statuses.allSatisfy { $0 == 401 || $0 == 503 || $0 == -1 }, "\(statuses)")
+        XCTAssertTrue(retried.allSatisfy { [401, 429, 503].contains($0) }, "asked again: \(retried)")
         XCTAssertGreaterThan(statuses.filter { $0 == 503 }.count, 0, "every one of 70 simultaneous checks was queued")
         XCTAssertEqual(responses.first { $0?.status == 503 }??.header("Retry-After"), "5")
         XCTAssertEqual(right(server.http, "dpi"), 303)
