@@ -314,7 +314,17 @@ private func fuzzAmount(_ bytes: [UInt8]) {
     guard let text = String(validating: bytes, as: UTF8.self) else { return }
     let decorated = trimmed(text)
     let inner = undecorated(decorated)
-    let t = inner.negative || inner.currency ? inner.number : decorated
+    let written = inner.negative || inner.currency ? inner.number : decorated
+    var t = written
+    // A zero fraction of one or two digits after a last separator that occurs only there
+    // (`14,567.00`, `1.000,0`) is the whole amount in the VND unit (README "Importing files").
+    if let last = t.lastIndex(where: { $0 == "." || $0 == "," }) {
+        let fraction = t[t.index(after: last)...], head = t[..<last]
+        if (1...2).contains(fraction.count), fraction.allSatisfy({ $0 == "0" }), !head.contains(t[last]),
+           let lastHead = head.last, lastHead.isASCII, lastHead.isNumber {
+            t = String(head)
+        }
+    }
     let isPlain = !t.isEmpty && t.allSatisfy { $0.isASCII && $0.isNumber || $0 == "-" } && !t.dropFirst().contains("-") && t != "-"
     do {
         let value = try AmountParser(unit: .vnd).parse(text)
@@ -325,7 +335,7 @@ private func fuzzAmount(_ bytes: [UInt8]) {
         require(!(isPlain && Int64(t) != nil), "plain digits \(t) refused: \(error)")
     }
     if let value = try? AmountParser(unit: .million).parse(text) {
-        let parts = t.split(separator: ",", omittingEmptySubsequences: false)
+        let parts = written.split(separator: ",", omittingEmptySubsequences: false)
         let whole = parts[0].filter { $0 != "." }
         let negative = whole.hasPrefix("-") || inner.negative
         // Only a minus sign is dropped: a negative in accounting parentheses has none.

@@ -203,6 +203,12 @@ public struct AmountParser: Sendable {
             throw fail("it says đồng (a currency sign or word), but the file is read in million VND (--unit million): "
                 + "import it with --unit vnd, or remove the currency from the cells")
         }
+        // One decoration of each kind: what is left is the number itself ("VND 1.000 đ" names the
+        // currency twice, and is refused rather than read by peeling words off in turn).
+        if let first = text.first, !(first >= AmountParser.zero && first <= AmountParser.nine) && first != AmountParser.minus {
+            let reason = text.withUnsafeBufferPointer { AmountParser.notADigit($0, at: 0) }
+            throw fail(reason + "; the currency is written once, after the number: 1.000.000 đ")
+        }
         let inner = try text.withUnsafeBufferPointer { buffer throws(ValueError) in try read(bytes: buffer, separator: separator) }
         if inner.value < 0 && negative { throw fail("it has both parentheses and a minus sign; either marks a negative amount") }
         return (negative ? -inner.value : inner.value, inner.evidence)

@@ -59,6 +59,16 @@ final class AmountParserTests: XCTestCase {
         XCTAssertEqual(try vnd.parse("100.000"), 100_000)
     }
 
+    /// Found by `scripts/fuzz amount`: the currency named at both ends was peeled off word by
+    /// word (`vnd00 đ` read as 0); one decoration of each kind is read, more is refused.
+    func test_theCurrencyNamedTwiceIsRefused() {
+        XCTAssertTrue(reason("vnd00 đ").contains("\"v\" is not a digit; the currency is written once"), reason("vnd00 đ"))
+        XCTAssertTrue(reason("VND 1.000 đ").contains("the currency is written once"), reason("VND 1.000 đ"))
+        XCTAssertEqual(try AmountParser(unit: .vnd).parse("1.000 đ"), 1_000)
+        XCTAssertEqual(try AmountParser(unit: .vnd).parse("VND 1.000"), 1_000)
+        XCTAssertEqual(try AmountParser(unit: .vnd).parse("(1.000 đ)"), -1_000)
+    }
+
     // MARK: - Refused
 
     func test_amountWithMixedSeparatorsIsRefused() {
