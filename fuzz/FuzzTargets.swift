@@ -276,7 +276,7 @@ private func fuzzTable(_ bytes: [UInt8]) {
 
 private func trimmed(_ text: String) -> String {
     var scalars = Substring(text).unicodeScalars[...]
-    func isSpace(_ s: Unicode.Scalar) -> Bool { s == " " || (s.value >= 0x09 && s.value <= 0x0D) || s.value == 0xA0 }
+    func isSpace(_ s: Unicode.Scalar) -> Bool { s == " " || (s.value >= 0x09 && s.value <= 0x0D) || s.value == 0xA0 || s.value == 0x202F }
     while let f = scalars.first, isSpace(f) { scalars = scalars.dropFirst() }
     while let l = scalars.last, isSpace(l) { scalars = scalars.dropLast() }
     return String(scalars)
@@ -325,7 +325,8 @@ private func fuzzAmount(_ bytes: [UInt8]) {
             t = String(head)
         }
     }
-    let isPlain = !t.isEmpty && t.allSatisfy { $0.isASCII && $0.isNumber || $0 == "-" } && !t.dropFirst().contains("-") && t != "-"
+    // A minus inside accounting parentheses is refused (two signs), so such digits are not plain.
+    let isPlain = !(inner.negative && t.hasPrefix("-")) && !t.isEmpty && t.allSatisfy { $0.isASCII && $0.isNumber || $0 == "-" } && !t.dropFirst().contains("-") && t != "-"
     do {
         let value = try AmountParser(unit: .vnd).parse(text)
         let digits = t.filter { $0 != "." && $0 != "," }

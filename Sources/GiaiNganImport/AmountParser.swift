@@ -181,7 +181,21 @@ public struct AmountParser: Sendable {
                 }
             }
         }
-        func trim() { while let f = text.first, Trim.isSpace(f) { text.removeFirst() }; while let l = text.last, Trim.isSpace(l) { text.removeLast() } }
+        // A no-break space (U+00A0, U+202F) is what Excel's currency formats put before "₫".
+        func trim() {
+            while true {
+                if let f = text.first, Trim.isSpace(f) { text.removeFirst() }
+                else if text.starts(with: [0xC2, 0xA0]) { text.removeFirst(2) }
+                else if text.starts(with: [0xE2, 0x80, 0xAF]) { text.removeFirst(3) }
+                else { break }
+            }
+            while true {
+                if let l = text.last, Trim.isSpace(l) { text.removeLast() }
+                else if text.count >= 2, Array(text.suffix(2)) == [0xC2, 0xA0] { text.removeLast(2) }
+                else if text.count >= 3, Array(text.suffix(3)) == [0xE2, 0x80, 0xAF] { text.removeLast(3) }
+                else { break }
+            }
+        }
         dropCurrency(atEnd: true); trim()
         if !currency { dropCurrency(atEnd: false); trim() }
         var negative = false
@@ -205,9 +219,12 @@ public struct AmountParser: Sendable {
         }
         // One decoration of each kind: what is left is the number itself ("VND 1.000 đ" names the
         // currency twice, and is refused rather than read by peeling words off in turn).
-        if let first = text.first, !(first >= AmountParser.zero && first <= AmountParser.nine) && first != AmountParser.minus {
-            let reason = text.withUnsafeBufferPointer { AmountParser.notADigit($0, at: 0) }
-            throw fail(reason + "; the currency is written once, after the number: 1.000.000 đ")
+        if currency {
+            let lower = Array(String(decoding: text, as: UTF8.self).lowercased().utf8)
+            if let word = AmountParser.currencyWords.first(where: { lower.starts(with: $0) || lower.reversed().starts(with: $0.reversed()) }) {
+                throw fail("it names the currency twice (\"\(String(decoding: word, as: UTF8.self))\" and another); the currency is "
+                    + "written once, after the number: 1.000.000 đ")
+            }
         }
         let inner = try text.withUnsafeBufferPointer { buffer throws(ValueError) in try read(bytes: buffer, separator: separator) }
         if inner.value < 0 && negative { throw fail("it has both parentheses and a minus sign; either marks a negative amount") }
@@ -227,15 +244,16 @@ public struct AmountParser: Sendable {
 
     private func fail(_ reason: String) -> ValueError { ValueError(expected: expected, reason: reason) }
 
-    private func parseWhole(_ bytes: UnsafeBufferPointer<UInt8>) throws(ValueError) -> VND {
+    private func parseWhole(_ bytes: UnsafeBufferPointer<UInt8>, fractionAllowed: Bool = true) throws(ValueError) -> VND {
         // A spreadsheet's number format "#,##0.00" writes whole đồng with a zero fraction:
         // `556,300,000.00` (en-US), `556.300.000,00` (vi-VN), `1000.00`. One or two digits after
         // the last separator can never be a group of thousands, so the separator is the decimal
         // one: all zeros is the whole amount before it, exactly; anything else is a fraction of a
         // đồng, refused below. The grouping before it, if any, must be the other separator.
-        if let fraction = AmountParser.twoDigitFraction(bytes), fraction.isZero {
+        // Only one: `70.00,0` is no amount.
+        if fractionAllowed, let fraction = AmountParser.twoDigitFraction(bytes), fraction.isZero {
             let whole = UnsafeBufferPointer(rebasing: bytes[..<fraction.separatorIndex])
-            if !whole.contains(bytes[fraction.separatorIndex]) { return try parseWhole(whole) }
+            if !whole.contains(bytes[fraction.separatorIndex]) { return try parseWhole(whole, fractionAllowed: false) }
         }
         var i = 0
         let negative = !bytes.isEmpty && bytes[0] == AmountParser.minus

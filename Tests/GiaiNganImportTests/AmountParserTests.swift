@@ -55,6 +55,9 @@ final class AmountParserTests: XCTestCase {
         XCTAssertTrue(reason("556,300,000.50").contains("mixes"), reason("556,300,000.50"))
         XCTAssertTrue(reason("1.000.00").contains("exactly 3 digits"), reason("1.000.00"))
         XCTAssertTrue(reason("1.000,05").contains("mixes"))
+        // One fraction only (found by the fuzzer: `-70.00,0` was read as -70).
+        XCTAssertThrowsError(try vnd.parse("-70.00,0"))
+        XCTAssertThrowsError(try vnd.parse("1.00,00"))
         // Three zeros are a group of thousands, as before: 100.000 is a hundred thousand.
         XCTAssertEqual(try vnd.parse("100.000"), 100_000)
     }
@@ -62,8 +65,11 @@ final class AmountParserTests: XCTestCase {
     /// Found by `scripts/fuzz amount`: the currency named at both ends was peeled off word by
     /// word (`vnd00 đ` read as 0); one decoration of each kind is read, more is refused.
     func test_theCurrencyNamedTwiceIsRefused() {
-        XCTAssertTrue(reason("vnd00 đ").contains("\"v\" is not a digit; the currency is written once"), reason("vnd00 đ"))
+        XCTAssertTrue(reason("vnd00 đ").contains("names the currency twice"), reason("vnd00 đ"))
         XCTAssertTrue(reason("VND 1.000 đ").contains("the currency is written once"), reason("VND 1.000 đ"))
+        XCTAssertEqual(try AmountParser(unit: .vnd).parse("(\u{A0}0)"), 0, "a no-break space inside parentheses is space")
+        XCTAssertEqual(try AmountParser(unit: .vnd).parse("1.000.000\u{A0}₫"), 1_000_000, "Excel's currency format: a no-break space before ₫")
+        XCTAssertEqual(try AmountParser(unit: .vnd).parse("00\u{A0}đ"), 0)
         XCTAssertEqual(try AmountParser(unit: .vnd).parse("1.000 đ"), 1_000)
         XCTAssertEqual(try AmountParser(unit: .vnd).parse("VND 1.000"), 1_000)
         XCTAssertEqual(try AmountParser(unit: .vnd).parse("(1.000 đ)"), -1_000)
