@@ -47,7 +47,7 @@ public enum CheckService {
     /// of the baselines, as when they ran one after the other.
     public static func evaluate(store: Store, rules: RuleSet, asOf: CivilDate, investor: InvestorID? = nil,
                                 since: CivilDate? = nil, rankBy: RankOrder = .rate) throws -> (province: Evaluation, view: Evaluation) {
-        let background = AlongsideWork { try baselines(store: store, rules: rules, asOf: asOf, since: since) }
+        let background = ConcurrentRead { try baselines(store: store, rules: rules, asOf: asOf, since: since) }
         var (province, view) = try evaluateOnce(store: store, rules: rules, asOf: asOf, investor: investor, rankBy: rankBy)
         let b = try background.result()
         try b.attach(to: &province, investor: nil)
@@ -133,29 +133,5 @@ public enum CheckService {
             previous = current
         }
         return previous[b.count]
-    }
-}
-
-/// Work started on a second thread now and collected later, with the error it threw.
-final class AlongsideWork<Value: Sendable>: @unchecked Sendable {
-    /// Written once by the thread, read after `finished` is signalled.
-    private var outcome: Result<Value, any Error>?
-    private let finished = DispatchSemaphore(value: 0)
-
-    init(_ work: @escaping @Sendable () throws -> Value) {
-        let thread = Thread { [self] in
-            outcome = Result { try work() }
-            finished.signal()
-        }
-        thread.name = "giaingan.alongside"
-        thread.start()
-    }
-
-    /// Waits for the work to finish; its value, or the error it threw.
-    func result() throws -> Value {
-        finished.wait()
-        finished.signal()   // later calls return at once
-        guard let outcome else { preconditionFailure("the thread sets the outcome before it signals") }
-        return try outcome.get()
     }
 }

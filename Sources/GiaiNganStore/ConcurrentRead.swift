@@ -8,12 +8,12 @@ import Foundation
 /// let plans = try store.read { db in … }
 /// let sums = try ledger.result()
 /// ```
-final class ConcurrentRead<Value>: @unchecked Sendable {
+public final class ConcurrentRead<Value>: @unchecked Sendable {
     /// Written once by the thread, read after `finished` is signalled.
     private var outcome: Result<Value, any Error>?
     private let finished = DispatchSemaphore(value: 0)
 
-    init(_ work: @escaping @Sendable () throws -> Value) {
+    public init(_ work: @escaping @Sendable () throws -> Value) {
         let thread = Thread { [self] in
             outcome = Result { try work() }
             finished.signal()
@@ -23,10 +23,11 @@ final class ConcurrentRead<Value>: @unchecked Sendable {
     }
 
     /// Waits for the read to finish; its value, or the error it threw.
-    func result() throws -> Value {
+    public func result() throws -> Value {
         finished.wait()
         finished.signal()   // later calls return at once
-        return try outcome!.get()
+        guard let outcome else { preconditionFailure("the thread sets the outcome before it signals") }
+        return try outcome.get()
     }
 }
 
