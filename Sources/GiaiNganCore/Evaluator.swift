@@ -22,16 +22,12 @@ public enum Evaluator {
         let context = Context(request: request, profile: profile, settings: settings)
 
         // MARK: Projects
-        var projects: [ProjectResult] = []
-        projects.reserveCapacity(snapshots.count)
-        // Each project's parts with the rules' fund-source groups applied, once.
-        var breakdowns: [Breakdown] = []
-        breakdowns.reserveCapacity(snapshots.count)
-        for s in snapshots {
+        // Each project on its own, shared by the cores: its result, and its parts with the rules'
+        // fund-source groups applied (once: the aggregates use them too).
+        let evaluated = try Parallel.map(snapshots) { s -> (ProjectResult, Breakdown) in
             let threshold: (Checkpoint) -> Threshold = { cp in s.projectClass.map(cp.threshold(for:)) ?? cp.wholePlan }
             let breakdown = request.rules.fundSourceGroups.isEmpty ? s.breakdown
                 : try s.breakdown.grouped(by: request.rules.fundSourceGroup)
-            breakdowns.append(breakdown)
             var result = try context.subject(positions: s.positions, uncounted: s.uncounted, activity: s.activity,
                                              breakdown: breakdown, threshold: threshold)
             if s.projectClass == .newStart {
@@ -46,8 +42,10 @@ public enum Evaluator {
                     return cp
                 }
             }
-            projects.append(ProjectResult(project: s.project, projectClass: s.projectClass, result: result))
+            return (ProjectResult(project: s.project, projectClass: s.projectClass, result: result), breakdown)
         }
+        var projects = evaluated.map(\.0)
+        let breakdowns = evaluated.map(\.1)
         projects = sortedByInvestorAndCode(projects)
 
         // MARK: Aggregates
@@ -82,17 +80,26 @@ public enum Evaluator {
                                                        threshold: { $0.threshold(for: c) }))
         }
 
-        let projectsByInvestor = Dictionary(grouping: projects, by: { $0.project.investor })
+        // Per investor: its projects, those below their threshold at the last checkpoint passed,
+        // and those at risk with their plan (counted in one pass, without copying the results).
+        var counts: [InvestorID: (projects: Int, below: Int, risky: Int, riskyPlan: Int128)] = [:]
+        for p in projects {
+            var c = counts[p.project.investor] ?? (0, 0, 0, 0)
+            c.projects += 1
+            if p.result.lastPassed?.status == .missed { c.below += 1 }
+            if (p.result.risk?.status ?? .onTrack) != .onTrack {
+                c.risky += 1
+                c.riskyPlan += Int128(max(0, p.result.position.planVND))
+            }
+            counts[p.project.investor] = c
+        }
         var investors: [InvestorResult] = try byInvestor.map { id, a in
             let r = try context.subject(positions: a.positions, uncounted: a.uncounted, activity: a.activity,
                                     breakdown: a.breakdown, threshold: { $0.wholePlan })
-            let own = projectsByInvestor[id] ?? []
-            let below = own.filter { $0.result.lastPassed?.status == .missed }.count
-            let risky = own.filter { ($0.result.risk?.status ?? .onTrack) != .onTrack }
-            let riskyPlan = risky.reduce(Int128(0)) { $0 + Int128(max(0, $1.result.position.planVND)) }
-            let planBP = r.position.planVND > 0 ? Int(riskyPlan * 10_000 / Int128(r.position.planVND)) : 0
-            return InvestorResult(investor: id, result: r, projectCount: own.count, projectsBelow: below,
-                                  projectsAtRisk: risky.count, planAtRiskBasisPoints: planBP,
+            let own = counts[id] ?? (0, 0, 0, 0)
+            let planBP = r.position.planVND > 0 ? Int(own.riskyPlan * 10_000 / Int128(r.position.planVND)) : 0
+            return InvestorResult(investor: id, result: r, projectCount: own.projects, projectsBelow: own.below,
+                                  projectsAtRisk: own.risky, planAtRiskBasisPoints: planBP,
                                   shortfallVND: context.shortfall(r), aboveProvinceAverage: above(r.rate, averageRate),
                                   standing: standing(r.rate, averageRate))
         }

@@ -10,109 +10,139 @@ public enum JSONReport {
     /// Identifies the layout, for scripts that want to check it.
     public static let formatName = "giaingan.check/1"
 
-    /// The JSON text: what `value(_:lang:scope:)` serialises to, written one project and one
-    /// warning at a time (a large province's report is some 70 MB; holding it all as values
-    /// before writing it cost more than computing it).
+    /// The JSON text: what `value(_:lang:scope:)` serialises to.
     public static func render(_ e: Evaluation, lang: Language, scope: ReportScope) -> String {
         let warnings = warningsInBackground(e, lang: lang)
-        var out = JSONBytes()
-        out.bytes.reserveCapacity(4096 + 3500 * e.projects.count + 1200 * e.warnings.count)
-        JSONMember.writeObject(members(e, lang: lang, scope: scope, warningsWritten: warnings), into: &out, indent: 0)
-        out.bytes.append(0x0A)
-        return String(decoding: out.bytes, as: UTF8.self)
+        var w = JSONWriter(reserve: 4096 + 4600 * e.projects.count)
+        report(e, lang: lang, scope: scope, warningsWritten: warnings, into: &w)
+        w.out.bytes.append(0x0A)
+        return String(decoding: w.out.bytes, as: UTF8.self)
     }
 
     /// Writes the JSON text that `render` returns to `sink`, in pieces of about 1 MiB, so that
-    /// the whole text is never held in memory.
+    /// the whole text is never held in memory. The warnings, sentences and all, are written on a
+    /// second thread meanwhile.
     public static func write(_ e: Evaluation, lang: Language, scope: ReportScope,
                              to sink: (UnsafeRawBufferPointer) -> Void) {
         let warnings = warningsInBackground(e, lang: lang)
-        var out = JSONBytes()
-        out.bytes.reserveCapacity(JSONReport.pieceBytes + (1 << 16))
-        JSONMember.writeObject(members(e, lang: lang, scope: scope, warningsWritten: warnings), into: &out, indent: 0) { out in
-            guard out.bytes.count >= JSONReport.pieceBytes else { return }
-            out.bytes.withUnsafeBytes(sink)
-            out.bytes.removeAll(keepingCapacity: true)
+        withoutActuallyEscaping(sink) { sink in
+            var w = JSONWriter(reserve: JSONReport.pieceBytes + (1 << 16), sink: sink, pieceBytes: JSONReport.pieceBytes)
+            report(e, lang: lang, scope: scope, warningsWritten: warnings, into: &w)
+            w.finish()
         }
-        out.bytes.append(0x0A)
-        out.bytes.withUnsafeBytes(sink)
     }
 
     static let pieceBytes = 1 << 20
 
     public static func value(_ e: Evaluation, lang: Language, scope: ReportScope) -> JSONValue {
-        .object(members(e, lang: lang, scope: scope).map { ($0.0, $0.1.value) })
+        JSONTree.make { report(e, lang: lang, scope: scope, warningsWritten: nil, into: &$0) }
     }
 
-    static func members(_ e: Evaluation, lang: Language, scope: ReportScope,
-                        warningsWritten: (() -> [UInt8])? = nil) -> [(String, JSONMember)] {
-        let names = projectNames(e)
-        var scopeValue: [(String, JSONValue)] = [("kind", .string("province"))]
-        if case .investor(let id) = scope { scopeValue = [("kind", .string("investor")), ("investor", .string(id.name))] }
-        let province: JSONValue = .object(subjectFields(e.province, e, lastYear: e.lastYear?.province, since: e.sinceLast?.province)
-                                          + [("annual_goal", annualGoal(e.annualGoal))])
-        let groups: [JSONValue] = e.groups.map { g in
-            .object([("class", .string(g.projectClass.rawValue)), ("projects", .int(Int64(g.projectCount)))]
-                    + subjectFields(g.result, e, lastYear: e.lastYear?.groups[g.projectClass],
-                                    since: e.sinceLast?.groups[g.projectClass]))
+    /// The report, member by member. `warningsWritten` gives the `warnings` array already
+    /// written as text (at depth 1), to an output that takes text.
+    static func report<W: JSONOut>(_ e: Evaluation, lang: Language, scope: ReportScope,
+                                   warningsWritten: (() -> [UInt8])?, into w: inout W) {
+        let lineages = e.lineagesByInvestor()
+        w.beginObject()
+        w.key("format"); w.string(formatName)
+        w.key("as_of"); w.date(e.asOf)
+        w.key("plan_year"); w.int(Int64(e.planYear))
+        w.key("rules"); w.string(e.rules.name)
+        w.key("rules_detail"); w.value(rulesValue(e.rules))
+        w.key("scope")
+        w.object { w in
+            if case .investor(let id) = scope {
+                w.key("kind"); w.string("investor")
+                w.key("investor"); w.string(id.name)
+            } else {
+                w.key("kind"); w.string("province")
+            }
         }
-        let investors: [JSONValue] = e.investors.map { investor($0, e) }
-        var top: [(String, JSONMember)] = [
-            ("format", .value(.string(formatName))),
-            ("as_of", .value(.string(e.asOf.description))),
-            ("plan_year", .value(.int(Int64(e.planYear)))),
-            ("rules", .value(.string(e.rules.name))),
-        ]
-        top.append(("rules_detail", .value(rulesValue(e.rules))))
-        top.append(("scope", .value(.object(scopeValue))))
-        top.append(("language", .value(.string(lang.rawValue))))
-        top.append(("seasonal_profile", .value(.string(e.profile.source))))
-        top.append(("province_average_rate", .value(rate(e.provinceAverageRate))))
+        w.key("language"); w.string(lang.rawValue)
+        w.key("seasonal_profile"); w.string(e.profile.source)
+        w.key("province_average_rate"); w.rate(e.provinceAverageRate)
         if e.isEmptyYear {
-            top.append(("plan_years_in_database", .value(.array(e.planYearsInDatabase.map { .int(Int64($0)) }))))
+            w.key("plan_years_in_database"); w.array { w in for y in e.planYearsInDatabase { w.int(Int64(y)) } }
         }
-        top.append(("comparisons", .value(comparisons(e))))
-        if scope.investor == nil, let envelope = e.envelope { top.append(("envelope", .value(envelopeValue(envelope, e)))) }
-        top.append(("province", .value(province)))
-        top.append(("groups", .value(.array(groups))))
+        w.key("comparisons"); w.value(comparisons(e))
+        if scope.investor == nil, let envelope = e.envelope { w.key("envelope"); w.value(envelopeValue(envelope, e)) }
+        w.key("province")
+        w.object { w in
+            subjectFields(e.province, e, lastYear: e.lastYear?.province, since: e.sinceLast?.province, into: &w)
+            w.key("annual_goal"); w.value(annualGoal(e.annualGoal))
+        }
+        w.key("groups")
+        w.array { w in
+            for g in e.groups {
+                w.object { w in
+                    w.key("class"); w.string(g.projectClass.rawValue)
+                    w.key("projects"); w.int(Int64(g.projectCount))
+                    subjectFields(g.result, e, lastYear: e.lastYear?.groups[g.projectClass], since: e.sinceLast?.groups[g.projectClass],
+                                  into: &w)
+                }
+            }
+        }
         // After a merge of provinces (README "Reorganisation"); absent otherwise. A breakdown
         // whose sums overflow (which the province's own sums would have refused first) is left out.
         if scope.investor == nil, let parts = try? e.formerProvinces(), !parts.isEmpty {
-            top.append(("former_provinces", .value(.array(parts.map { p in
-                .object([("former_province", p.formerProvince.map { .string($0) } ?? .null), ("projects", .int(Int64(p.projectCount))),
-                         ("plan_vnd", .int(p.position.planVND)), ("disbursed_vnd", .int(p.position.disbursedVND)),
-                         ("outstanding_advance_vnd", .int(p.position.outstandingAdvanceVND)), ("rate", rate(p.position.rate))])
-            }))))
+            w.key("former_provinces")
+            w.array { w in
+                for p in parts {
+                    w.object { w in
+                        w.key("former_province"); w.optional(p.formerProvince)
+                        w.key("projects"); w.int(Int64(p.projectCount))
+                        w.key("plan_vnd"); w.int(p.position.planVND)
+                        w.key("disbursed_vnd"); w.int(p.position.disbursedVND)
+                        w.key("outstanding_advance_vnd"); w.int(p.position.outstandingAdvanceVND)
+                        w.key("rate"); w.rate(p.position.rate)
+                    }
+                }
+            }
         }
-        top.append(("ranking", .value(rankingValue(e))))
-        top.append(("investors", .value(.array(investors))))
-        top.append(("key_projects", .value(.array(e.keyProjects.map { k in
-            .object([("project_code", .string(k.project.project.code)), ("project_name", .string(k.project.project.name)),
-                     ("investor", .string(k.project.project.investor.name)),
-                     ("plan_vnd", .int(k.project.result.position.planVND)),
-                     ("disbursed_vnd", .int(k.project.result.position.disbursedVND)),
-                     ("rate", rate(k.project.result.rate)), ("share_of_plan", rate(k.shareOfPlan))])
-        }))))
-        if let schedule = e.schedule { top.append(("schedule", .value(scheduleValue(schedule, lang: lang, rules: e.rules)))) }
-        top.append(("projects", .elements(count: e.projects.count) { project(e.projects[$0], e) }))
-        let element: @Sendable (Int) -> JSONValue = { warning(e.warnings[$0], lang: lang, names: names) }
-        if let warningsWritten {
-            top.append(("warnings", .written(count: e.warnings.count, element: element, bytes: warningsWritten)))
-        } else {
-            top.append(("warnings", .elements(count: e.warnings.count, element: element)))
+        w.key("ranking"); w.value(rankingValue(e))
+        w.key("investors")
+        w.array { w in for i in e.investors { investor(i, e, lineage: lineages[i.investor] ?? [], into: &w) } }
+        w.key("key_projects")
+        w.array { w in
+            for k in e.keyProjects {
+                w.object { w in
+                    w.key("project_code"); w.string(k.project.project.code)
+                    w.key("project_name"); w.string(k.project.project.name)
+                    w.key("investor"); w.string(k.project.project.investor.name)
+                    w.key("plan_vnd"); w.int(k.project.result.position.planVND)
+                    w.key("disbursed_vnd"); w.int(k.project.result.position.disbursedVND)
+                    w.key("rate"); w.rate(k.project.result.rate)
+                    w.key("share_of_plan"); w.rate(k.shareOfPlan)
+                }
+            }
         }
-        return top
+        if let schedule = e.schedule { w.key("schedule"); w.value(scheduleValue(schedule, lang: lang, rules: e.rules)) }
+        w.key("projects")
+        w.array { w in
+            for p in e.projects {
+                project(p, e, into: &w)
+                w.elementWritten()
+            }
+        }
+        w.key("warnings")
+        w.written(warningsWritten ?? { [] }) { w in warnings(e, lang: lang, into: &w) }
+        w.elementWritten()
+        w.endObject()
+    }
+
+    /// The `warnings` array.
+    static func warnings<W: JSONOut>(_ e: Evaluation, lang: Language, into w: inout W) {
+        let names = projectNames(e)
+        w.array { w in for warning in e.warnings { self.warning(warning, lang: lang, names: names, into: &w) } }
     }
 
     /// Starts writing the `warnings` array - sentences and all, a large part of the work - on a
-    /// second thread, as `members` would write it; the rest is written meanwhile.
+    /// second thread, as `report` would write it; the rest is written meanwhile.
     static func warningsInBackground(_ e: Evaluation, lang: Language) -> () -> [UInt8] {
         let job = Background {
-            let names = projectNames(e)
-            var out = JSONBytes()
-            JSONMember.writeArray(count: e.warnings.count, element: { warning(e.warnings[$0], lang: lang, names: names) },
-                                  into: &out, indent: 1)
-            return out.bytes
+            var w = JSONWriter(indent: 1, reserve: 4096 + 1100 * e.warnings.count)
+            warnings(e, lang: lang, into: &w)
+            return w.out.bytes
         }
         return { job.result() }
     }
@@ -121,48 +151,54 @@ public enum JSONReport {
         Dictionary(e.projects.map { ($0.project.code, $0.project.name) }, uniquingKeysWith: { a, _ in a })
     }
 
-    static func investor(_ i: InvestorResult, _ e: Evaluation) -> JSONValue {
-        var f: [(String, JSONValue)] = [
-            ("investor", .string(i.investor.name)),
-            ("plan_vnd", .int(i.result.position.planVND)),
-            ("disbursed_vnd", .int(i.result.position.disbursedVND)),
-            ("rate", rate(i.result.rate)),
-            ("projects", .int(Int64(i.projectCount))),
-            ("projects_below", .int(Int64(i.projectsBelow))),
-        ]
-        f.append(("projects_at_risk", .int(Int64(i.projectsAtRisk))))
-        f.append(("plan_at_risk_share", .number(Threshold(basisPoints: min(10_000, i.planAtRiskBasisPoints)).fractionText)))
-        f.append(("shortfall_vnd", .int(i.shortfallVND)))
-        f.append(("risk", i.result.risk.map { .string($0.status.rawValue) } ?? .null))
-        f.append(("above_province_average", i.aboveProvinceAverage.map { .bool($0) } ?? .null))
-        f.append(("standing", i.standing.map { .string($0.rawValue) } ?? .null))
-        f.append(("outstanding_advance_vnd", .int(i.result.position.outstandingAdvanceVND)))
-        f += extraFields(i.result, e, lastYear: e.lastYear?.investors[i.investor], since: e.sinceLast?.investors[i.investor])
-        f.append(("checkpoints", checkpoints(i.result, e)))
-        f.append(("lineage", .array(e.lineage(of: i.investor).map { s in
-            .object([("investor", .string(s.investor.name)), ("until", .string("\(s.until)")), ("decision_ref", .string(s.decisionRef))])
-        })))
-        return .object(f)
+    static func investor<W: JSONOut>(_ i: InvestorResult, _ e: Evaluation, lineage: [LineageStep], into w: inout W) {
+        w.beginObject()
+        w.key("investor"); w.string(i.investor.name)
+        w.key("plan_vnd"); w.int(i.result.position.planVND)
+        w.key("disbursed_vnd"); w.int(i.result.position.disbursedVND)
+        w.key("rate"); w.rate(i.result.rate)
+        w.key("projects"); w.int(Int64(i.projectCount))
+        w.key("projects_below"); w.int(Int64(i.projectsBelow))
+        w.key("projects_at_risk"); w.int(Int64(i.projectsAtRisk))
+        w.key("plan_at_risk_share"); w.number(Threshold(basisPoints: min(10_000, i.planAtRiskBasisPoints)).fractionText)
+        w.key("shortfall_vnd"); w.int(i.shortfallVND)
+        w.key("risk"); w.optional(i.result.risk?.status.rawValue)
+        w.key("above_province_average"); if let above = i.aboveProvinceAverage { w.bool(above) } else { w.null() }
+        w.key("standing"); w.optional(i.standing?.rawValue)
+        w.key("outstanding_advance_vnd"); w.int(i.result.position.outstandingAdvanceVND)
+        extraFields(i.result, e, lastYear: e.lastYear?.investors[i.investor], since: e.sinceLast?.investors[i.investor], into: &w)
+        w.key("checkpoints"); checkpoints(i.result, e, into: &w)
+        w.key("lineage")
+        w.array { w in
+            for s in lineage {
+                w.object { w in
+                    w.key("investor"); w.string(s.investor.name)
+                    w.key("until"); w.date(s.until)
+                    w.key("decision_ref"); w.string(s.decisionRef)
+                }
+            }
+        }
+        w.endObject()
     }
 
-    static func project(_ p: ProjectResult, _ e: Evaluation) -> JSONValue {
-        var f: [(String, JSONValue)] = [
-            ("project_code", .string(p.project.code)),
-            ("project_name", .string(p.project.name)),
-            ("investor", .string(p.project.investor.name)),
-            ("district", .optional(p.project.district)),
-            ("former_district", .optional(p.project.formerDistrict)),
-            ("class", p.projectClass.map { .string($0.rawValue) } ?? .null),
-        ]
-        f.append(("plan_vnd", .int(p.result.position.planVND)))
-        f.append(("disbursed_vnd", .int(p.result.position.disbursedVND)))
-        f.append(("outstanding_advance_vnd", .int(p.result.position.outstandingAdvanceVND)))
-        f.append(("rate", rate(p.result.rate)))
-        f.append(("risk", p.result.risk.map { .string($0.status.rawValue) } ?? .null))
-        f.append(("key_project", .bool(p.project.isKeyProject)))
-        f += extraFields(p.result, e, lastYear: e.lastYear?.projects[p.project.code], since: e.sinceLast?.projects[p.project.code])
-        f.append(("checkpoints", checkpoints(p.result, e)))
-        return .object(f)
+    static func project<W: JSONOut>(_ p: ProjectResult, _ e: Evaluation, into w: inout W) {
+        w.beginObject()
+        w.key("project_code"); w.string(p.project.code)
+        w.key("project_name"); w.string(p.project.name)
+        w.key("investor"); w.string(p.project.investor.name)
+        w.key("district"); w.optional(p.project.district)
+        w.key("former_district"); w.optional(p.project.formerDistrict)
+        w.key("class"); w.optional(p.projectClass?.rawValue)
+        w.key("plan_vnd"); w.int(p.result.position.planVND)
+        w.key("disbursed_vnd"); w.int(p.result.position.disbursedVND)
+        w.key("outstanding_advance_vnd"); w.int(p.result.position.outstandingAdvanceVND)
+        w.key("rate"); w.rate(p.result.rate)
+        w.key("risk"); w.optional(p.result.risk?.status.rawValue)
+        w.key("key_project"); w.bool(p.project.isKeyProject)
+        extraFields(p.result, e, lastYear: e.lastYear?.projects[p.project.code], since: e.sinceLast?.projects[p.project.code],
+                    into: &w)
+        w.key("checkpoints"); checkpoints(p.result, e, into: &w)
+        w.endObject()
     }
 
     static func annualGoal(_ g: AnnualGoalResult) -> JSONValue {
@@ -208,39 +244,52 @@ public enum JSONReport {
 
     /// Fields every subject has beside its totals: what is left, the parts by fund source and
     /// tranche, and the comparisons.
-    static func extraFields(_ r: SubjectResult, _ e: Evaluation, lastYear: Position?, since: Position?) -> [(String, JSONValue)] {
+    static func extraFields<W: JSONOut>(_ r: SubjectResult, _ e: Evaluation, lastYear: Position?, since: Position?,
+                                        into w: inout W) {
         let counted = e.rules.countedTranches
-        return [
-            ("remaining_vnd", .int(r.remainingVND)),
-            ("carried_over", counted.contains(.carriedOver) ? uncounted(.zero) : uncounted(r.tranche(.carriedOver))),
-            ("advance_plan", counted.contains(.advancePlan) ? uncounted(.zero) : uncounted(r.tranche(.advancePlan))),
-            ("fund_sources", .array(r.fundSources.map { part in
-                .object([("fund_source", part.fundSource.isEmpty ? .null : .string(part.fundSource)),
-                         ("plan_vnd", .int(part.position.planVND)), ("disbursed_vnd", .int(part.position.disbursedVND)),
-                         ("rate", rate(part.position.rate)), ("remaining_vnd", .int(part.remainingVND))])
-            })),
-            ("tranches", .array(r.tranches.map { part in
-                .object([("tranche", .string(part.tranche.rawValue)), ("counted", .bool(counted.contains(part.tranche))),
-                         ("plan_vnd", .int(part.position.planVND)), ("disbursed_vnd", .int(part.position.disbursedVND)),
-                         ("rate", rate(part.position.rate))])
-            })),
-            ("same_period_last_year", comparison(now: r.position, then: lastYear, e.lastYear)),
-            ("since_last", comparison(now: r.position, then: since, e.sinceLast)),
-        ]
+        w.key("remaining_vnd"); w.int(r.remainingVND)
+        w.key("carried_over"); uncounted(counted.contains(.carriedOver) ? .zero : r.tranche(.carriedOver), into: &w)
+        w.key("advance_plan"); uncounted(counted.contains(.advancePlan) ? .zero : r.tranche(.advancePlan), into: &w)
+        w.key("fund_sources")
+        w.array { w in
+            for part in r.fundSources {
+                w.object { w in
+                    w.key("fund_source"); w.optional(part.fundSource.isEmpty ? nil : part.fundSource)
+                    w.key("plan_vnd"); w.int(part.position.planVND)
+                    w.key("disbursed_vnd"); w.int(part.position.disbursedVND)
+                    w.key("rate"); w.rate(part.position.rate)
+                    w.key("remaining_vnd"); w.int(part.remainingVND)
+                }
+            }
+        }
+        w.key("tranches")
+        w.array { w in
+            for part in r.tranches {
+                w.object { w in
+                    w.key("tranche"); w.string(part.tranche.rawValue)
+                    w.key("counted"); w.bool(counted.contains(part.tranche))
+                    w.key("plan_vnd"); w.int(part.position.planVND)
+                    w.key("disbursed_vnd"); w.int(part.position.disbursedVND)
+                    w.key("rate"); w.rate(part.position.rate)
+                }
+            }
+        }
+        w.key("same_period_last_year"); comparison(now: r.position, then: lastYear, e.lastYear, into: &w)
+        w.key("since_last"); comparison(now: r.position, then: since, e.sinceLast, into: &w)
     }
 
     /// A subject's figures at the comparison's date and the change since then, or null.
-    static func comparison(now: Position, then: Position?, _ c: Comparison?) -> JSONValue {
-        guard let c, let then else { return .null }
+    static func comparison<W: JSONOut>(now: Position, then: Position?, _ c: Comparison?, into w: inout W) {
+        guard let c, let then else { w.null(); return }
         let change = Change(now: now, then: then)
-        return .object([
-            ("as_of", .string(c.asOf.description)),
-            ("plan_vnd", .int(then.planVND)),
-            ("disbursed_vnd", .int(then.disbursedVND)),
-            ("rate", rate(then.rate)),
-            ("disbursed_change_vnd", .int(change.disbursedVND)),
-            ("points_change", change.pointsHundredths.map { .number(pointsText($0)) } ?? .null),
-        ])
+        w.beginObject()
+        w.key("as_of"); w.date(c.asOf)
+        w.key("plan_vnd"); w.int(then.planVND)
+        w.key("disbursed_vnd"); w.int(then.disbursedVND)
+        w.key("rate"); w.rate(then.rate)
+        w.key("disbursed_change_vnd"); w.int(change.disbursedVND)
+        w.key("points_change"); if let points = change.pointsHundredths { w.number(pointsText(points)) } else { w.null() }
+        w.endObject()
     }
 
     /// Hundredths of a percentage point as a JSON number: 1751 → "17.51", -5 → "-0.05".
@@ -291,91 +340,107 @@ public enum JSONReport {
         return .object([("lines", .int(Int64(f.lineCount))), ("total", total), ("fund_sources", .array(f.byFundSource.map(row)))])
     }
 
-    static func subjectFields(_ r: SubjectResult, _ e: Evaluation, lastYear: Position?, since: Position?) -> [(String, JSONValue)] {
-        [
-            ("plan_vnd", .int(r.position.planVND)),
-            ("disbursed_vnd", .int(r.position.disbursedVND)),
-            ("outstanding_advance_vnd", .int(r.position.outstandingAdvanceVND)),
-            ("rate", rate(r.rate)),
-            ("risk", r.risk.map { .string($0.status.rawValue) } ?? .null),
-        ] + extraFields(r, e, lastYear: lastYear, since: since) + [("checkpoints", checkpoints(r, e))]
+    static func subjectFields<W: JSONOut>(_ r: SubjectResult, _ e: Evaluation, lastYear: Position?, since: Position?,
+                                          into w: inout W) {
+        w.key("plan_vnd"); w.int(r.position.planVND)
+        w.key("disbursed_vnd"); w.int(r.position.disbursedVND)
+        w.key("outstanding_advance_vnd"); w.int(r.position.outstandingAdvanceVND)
+        w.key("rate"); w.rate(r.rate)
+        w.key("risk"); w.optional(r.risk?.status.rawValue)
+        extraFields(r, e, lastYear: lastYear, since: since, into: &w)
+        w.key("checkpoints"); checkpoints(r, e, into: &w)
     }
 
-    static func uncounted(_ p: Position) -> JSONValue {
-        .object([("plan_vnd", .int(p.planVND)), ("disbursed_vnd", .int(p.disbursedVND)), ("rate", rate(p.rate))])
+    static func uncounted<W: JSONOut>(_ p: Position, into w: inout W) {
+        w.beginObject()
+        w.key("plan_vnd"); w.int(p.planVND)
+        w.key("disbursed_vnd"); w.int(p.disbursedVND)
+        w.key("rate"); w.rate(p.rate)
+        w.endObject()
     }
 
-    static func checkpoints(_ r: SubjectResult, _ e: Evaluation) -> JSONValue {
-        .array(r.checkpoints.map { c in
-            var fields: [(String, JSONValue)] = [
-                ("name", .string(c.checkpoint.name)),
-                ("date", .string(c.checkpoint.date.description)),
-                ("threshold", .number(c.threshold.fractionText)),
-                ("status", .string(c.status.rawValue)),
-            ]
+    static func checkpoints<W: JSONOut>(_ r: SubjectResult, _ e: Evaluation, into w: inout W) {
+        w.beginArray()
+        for c in r.checkpoints {
+            w.beginObject()
+            w.key("name"); w.string(c.checkpoint.name)
+            w.key("date"); w.date(c.checkpoint.date)
+            w.key("threshold"); w.number(c.threshold.fractionText)
+            w.key("status"); w.string(c.status.rawValue)
             if let at = c.atCheckpoint {
-                fields += [("plan_vnd", .int(at.planVND)), ("disbursed_vnd", .int(at.disbursedVND)), ("rate", rate(at.rate))]
+                w.key("plan_vnd"); w.int(at.planVND)
+                w.key("disbursed_vnd"); w.int(at.disbursedVND)
+                w.key("rate"); w.rate(at.rate)
             }
-            if let risk = c.risk { fields.append(("risk", riskValue(risk))) }
+            if let risk = c.risk { w.key("risk"); riskValue(risk, into: &w) }
             if !c.milestones.isEmpty {
-                fields.append(("milestones", .array(c.milestones.map { m in
-                    .object([
-                        ("milestone", .string(m.milestone.rawValue)),
-                        ("due_on", .string(m.dueOn.description)),
-                        ("reached_on", .optional(m.reachedOn?.description)),
-                        ("on_time", .bool(m.isOnTime)),
-                    ])
-                })))
+                w.key("milestones")
+                w.array { w in
+                    for m in c.milestones {
+                        w.object { w in
+                            w.key("milestone"); w.string(m.milestone.rawValue)
+                            w.key("due_on"); w.date(m.dueOn)
+                            w.key("reached_on"); if let d = m.reachedOn { w.date(d) } else { w.null() }
+                            w.key("on_time"); w.bool(m.isOnTime)
+                        }
+                    }
+                }
             }
-            return .object(fields)
-        })
+            w.endObject()
+        }
+        w.endArray()
     }
 
-    static func riskValue(_ r: RiskAssessment) -> JSONValue {
-        .object([
-            ("status", .string(r.status.rawValue)),
-            ("reason", .string(r.reason.rawValue)),
-            ("required_vnd", .int(r.requiredVND)),
-            ("shortfall_vnd", .int(r.shortfallVND)),
-            ("days_left", .int(Int64(r.daysLeft))),
-            ("required_daily_vnd", .int(r.requiredDailyVND)),
-            ("recent_28d_vnd", .int(r.recent28VND)),
-            ("best_28d_vnd", .int(r.best28VND)),
-            ("expected_now_vnd", .int(r.expectedNowVND)),
-            ("projected_vnd", .int(r.projectedVND)),
-        ])
+    static func riskValue(_ r: RiskAssessment) -> JSONValue { JSONTree.make { riskValue(r, into: &$0) } }
+
+    static func riskValue<W: JSONOut>(_ r: RiskAssessment, into w: inout W) {
+        w.beginObject()
+        w.key("status"); w.string(r.status.rawValue)
+        w.key("reason"); w.string(r.reason.rawValue)
+        w.key("required_vnd"); w.int(r.requiredVND)
+        w.key("shortfall_vnd"); w.int(r.shortfallVND)
+        w.key("days_left"); w.int(Int64(r.daysLeft))
+        w.key("required_daily_vnd"); w.int(r.requiredDailyVND)
+        w.key("recent_28d_vnd"); w.int(r.recent28VND)
+        w.key("best_28d_vnd"); w.int(r.best28VND)
+        w.key("expected_now_vnd"); w.int(r.expectedNowVND)
+        w.key("projected_vnd"); w.int(r.projectedVND)
+        w.endObject()
     }
 
     /// One warning as a JSON object (as in the `warnings` array).
     public static func warning(_ w: Warning, lang: Language, names: [String: String]) -> JSONValue {
-        var fields: [(String, JSONValue)] = [
-            ("code", .string(w.code.rawValue)),
-            ("severity", .string(w.severity.rawValue)),
-            ("subject", .string(w.subject.description)),
-            ("investor", .optional(w.investor?.name)),
-            ("checkpoint", .optional(w.checkpointName)),
-            ("message", .string(Messages.warning(w, lang, names: names))),
-            ("key", .string(w.key)),
-            ("plan_vnd", .int(w.position.planVND)),
-            ("disbursed_vnd", .int(w.position.disbursedVND)),
-            ("rate", rate(w.rate)),
-            ("threshold", w.threshold.map { .number($0.fractionText) } ?? .null),
-            ("shortfall_vnd", .int(w.shortfallVND)),
-        ]
-        if let r = w.risk {
-            fields += [
-                ("days_left", .int(Int64(r.daysLeft))),
-                ("required_daily_vnd", .int(r.requiredDailyVND)),
-                ("recent_28d_vnd", .int(r.recent28VND)),
-                ("best_28d_vnd", .int(r.best28VND)),
-                ("projected_vnd", .int(r.projectedVND)),
-                ("reason", .string(Messages.reason(r, lang))),
-            ]
+        JSONTree.make { warning(w, lang: lang, names: names, into: &$0) }
+    }
+
+    static func warning<W: JSONOut>(_ warning: Warning, lang: Language, names: [String: String], into w: inout W) {
+        w.beginObject()
+        w.key("code"); w.string(warning.code.rawValue)
+        w.key("severity"); w.string(warning.severity.rawValue)
+        w.key("subject"); w.string(warning.subject.description)
+        w.key("investor"); w.optional(warning.investor?.name)
+        w.key("checkpoint"); w.optional(warning.checkpointName)
+        w.key("message"); w.string(Messages.warning(warning, lang, names: names))
+        w.key("key"); w.string(warning.key)
+        w.key("plan_vnd"); w.int(warning.position.planVND)
+        w.key("disbursed_vnd"); w.int(warning.position.disbursedVND)
+        w.key("rate"); w.rate(warning.rate)
+        w.key("threshold"); if let t = warning.threshold { w.number(t.fractionText) } else { w.null() }
+        w.key("shortfall_vnd"); w.int(warning.shortfallVND)
+        if let r = warning.risk {
+            w.key("days_left"); w.int(Int64(r.daysLeft))
+            w.key("required_daily_vnd"); w.int(r.requiredDailyVND)
+            w.key("recent_28d_vnd"); w.int(r.recent28VND)
+            w.key("best_28d_vnd"); w.int(r.best28VND)
+            w.key("projected_vnd"); w.int(r.projectedVND)
+            w.key("reason"); w.string(Messages.reason(r, lang))
         }
-        if let m = w.milestone {
-            fields += [("milestone", .string(m.milestone.rawValue)), ("due_on", .string(m.dueOn.description)),
-                       ("reached_on", .optional(m.reachedOn?.description))]
+        if let m = warning.milestone {
+            w.key("milestone"); w.string(m.milestone.rawValue)
+            w.key("due_on"); w.date(m.dueOn)
+            w.key("reached_on"); if let d = m.reachedOn { w.date(d) } else { w.null() }
         }
-        return .object(fields)
+        w.endObject()
     }
 }
+

@@ -183,9 +183,14 @@ extension Store {
                 SELECT project_id, tranche, fund_source, SUM(amount) FROM plan_line
                 WHERE plan_year = ? AND effective_on <= ?\(investorFilter) GROUP BY project_id, tranche, fund_source
                 """, arguments: StatementArguments([request.planYear, asOf.dayNumber] + investorArgs))
+            // A handful of fund-source spellings over tens of thousands of lines: each key made once.
+            var keys: [String: String] = [:]
             while let r = try rows.next() {
                 let id: Int64 = r[0]
-                let slice = Slice(tranche: Tranche(storeCode: r[1]), fundSource: FundSource.key(r[2] as String))
+                let stored: String = r[2]
+                let key = keys[stored] ?? FundSource.key(stored)
+                keys[stored] = key
+                let slice = Slice(tranche: Tranche(storeCode: r[1]), fundSource: key)
                 let amount: Int64 = r[3] ?? 0
                 try acc[id, default: Accumulator()].breakdown[slice, default: .zero].planVND
                     .add(amount, what: "the plan of project \(code(id))")

@@ -163,7 +163,7 @@ public final class Store: @unchecked Sendable {
     /// The page cache of a bulk import, in KiB: room for the pages it keeps coming back to
     /// (the ends of the table and indexes, the txn_id index's path) within the 64 MB of memory a
     /// million-row import may use; SQLite's default is 2 MB.
-    static let bulkCacheKiB = 16_384
+    static let bulkCacheKiB = 12_288
 
     /// Runs `body` in a read transaction (a consistent snapshot), translating SQLite errors.
     func read<T>(_ body: (Database) throws -> T) throws -> T {

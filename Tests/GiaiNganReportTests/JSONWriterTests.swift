@@ -1,0 +1,98 @@
+import Foundation
+import XCTest
+import GiaiNganCore
+@testable import GiaiNganReport
+
+/// The report is written once, against `JSONOut`: as text by `JSONWriter`, as a value by
+/// `JSONTree`. The text must be what the value serialises to, byte for byte, for every kind of
+/// member, at every depth, empty containers and edge values included.
+final class JSONWriterTests: XCTestCase {
+    /// Writes a document with every member kind to any output.
+    private func document<W: JSONOut>(into w: inout W) {
+        w.beginObject()
+        w.key("empty_object"); w.beginObject(); w.endObject()
+        w.key("empty_array"); w.beginArray(); w.endArray()
+        w.key("null"); w.null()
+        w.key("true"); w.bool(true)
+        w.key("false"); w.bool(false)
+        w.key("ints")
+        w.array { w in for i: Int64 in [0, -1, 7, Int64.max, Int64.min, 1_234_567_000] { w.int(i) } }
+        w.key("text"); w.string("a\"b\\c\nĐường ₫ \u{2028} 😀")
+        w.key("number"); w.number("0.25")
+        w.key("rates")
+        w.array { w in
+            let rates: [Rate?] = [nil, Rate(disbursedVND: 0, planVND: 1), Rate(disbursedVND: 1, planVND: 3),
+                                  Rate(disbursedVND: 349_999, planVND: 1_000_000), Rate(disbursedVND: -1, planVND: 3),
+                                  Rate(disbursedVND: -5, planVND: 10_000_000), Rate(disbursedVND: 10, planVND: 10),
+                                  Rate(disbursedVND: Int64.max, planVND: 1), Rate(disbursedVND: Int64.min, planVND: 1),
+                                  Rate(disbursedVND: 2_000_000_000_001, planVND: 1_000_000_000_000)]
+            for r in rates { w.rate(r) }
+        }
+        w.key("dates")
+        w.array { w in
+            for d in [CivilDate(year: 2023, month: 1, day: 3), CivilDate(year: 1900, month: 2, day: 28),
+                      CivilDate(year: 9999, month: 9, day: 9)] {
+                if let d { w.date(d) }
+            }
+        }
+        w.key("value"); w.value(.object([("nested", .array([.int(1), .object([]), .array([])]))]))
+        w.key(String("a \"run-time\" key"))
+        w.object { w in
+            w.key("deep")
+            w.array { w in
+                for k in 0..<3 {
+                    w.object { w in
+                        w.key("k"); w.int(Int64(k))
+                        w.key("deeper"); w.array { w in w.array { w in w.array { w in w.array { w in w.string("x") } } } }
+                    }
+                    w.elementWritten()
+                }
+            }
+        }
+        w.endObject()
+    }
+
+    func test_theTextIsWhatTheValueSerialisesTo() {
+        let value = JSONTree.make { document(into: &$0) }
+        var writer = JSONWriter()
+        document(into: &writer)
+        XCTAssertEqual(String(decoding: writer.out.bytes, as: UTF8.self) + "\n", value.serialized())
+        // And it is JSON that Foundation reads, with the rates rounded down.
+        let parsed = try? JSONSerialization.jsonObject(with: Data(writer.out.bytes)) as? [String: Any]
+        XCTAssertNotNil(parsed)
+        let rates = String(decoding: writer.out.bytes, as: UTF8.self)
+        XCTAssertTrue(rates.contains("0.333333"))
+        XCTAssertTrue(rates.contains("0.349999"))
+        XCTAssertTrue(rates.contains("-0.333334"), "a negative rate is rounded toward negative infinity, as fractionText")
+        XCTAssertTrue(rates.contains("-0.000001"))
+        XCTAssertTrue(rates.contains("\"1900-02-28\""))
+        XCTAssertTrue(rates.contains("\"9999-09-09\""))
+    }
+
+    func test_ratesAreWrittenAsFractionTextWrites() {
+        var samples: [Rate] = []
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let plan = Int64.random(in: 1...2_000_000_000_000, using: &generator)
+            let disbursed = Int64.random(in: -plan...(3 * plan), using: &generator)
+            if let r = Rate(disbursedVND: disbursed, planVND: plan) { samples.append(r) }
+        }
+        for r in samples {
+            var writer = JSONWriter()
+            writer.rate(r)
+            XCTAssertEqual(String(decoding: writer.out.bytes, as: UTF8.self), r.fractionText(digits: 6), "\(r)")
+        }
+    }
+
+    func test_piecesHandedToTheSinkMakeTheWholeText() {
+        var pieces: [UInt8] = []
+        var count = 0
+        withoutActuallyEscaping({ (b: UnsafeRawBufferPointer) in pieces.append(contentsOf: b); count += 1 }) { sink in
+            var writer = JSONWriter(sink: sink, pieceBytes: 64)
+            document(into: &writer)
+            writer.finish()
+        }
+        XCTAssertGreaterThanOrEqual(count, 3)
+        XCTAssertEqual(String(decoding: pieces, as: UTF8.self), JSONTree.make { document(into: &$0) }.serialized())
+    }
+}
