@@ -125,7 +125,7 @@ public enum JSONReport {
             }
         }
         w.key("warnings")
-        w.written(warningsWritten ?? { [] }) { w in warnings(e, lang: lang, into: &w) }
+        w.written(warningsWritten) { w in warnings(e, lang: lang, into: &w) }
         w.elementWritten()
         w.endObject()
     }

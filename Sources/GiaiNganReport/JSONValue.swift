@@ -92,8 +92,8 @@ protocol JSONOut {
     /// After an element of a long array: where the text made so far may be handed on.
     mutating func elementWritten()
     /// A member's value that `bytes` holds, written elsewhere at this depth, when this output
-    /// is text; otherwise `make` writes it here.
-    mutating func written(_ bytes: () -> [UInt8], otherwise make: (inout Self) -> Void)
+    /// is text and `bytes` is given; otherwise `make` writes it here.
+    mutating func written(_ bytes: (() -> [UInt8])?, otherwise make: (inout Self) -> Void)
 }
 
 extension JSONOut {
@@ -207,7 +207,8 @@ struct JSONWriter: JSONOut {
         out.bytes.removeAll(keepingCapacity: true)
     }
 
-    mutating func written(_ bytes: () -> [UInt8], otherwise make: (inout JSONWriter) -> Void) {
+    mutating func written(_ bytes: (() -> [UInt8])?, otherwise make: (inout JSONWriter) -> Void) {
+        guard let bytes else { return make(&self) }
         separate()
         out.bytes.append(contentsOf: bytes())
     }
@@ -269,7 +270,7 @@ struct JSONTree: JSONOut {
     mutating func rate(_ r: Rate?) { add(r.map { .number($0.fractionText(digits: 6)) } ?? .null) }
     mutating func date(_ d: CivilDate) { add(.string(d.description)) }
     mutating func elementWritten() {}
-    mutating func written(_ bytes: () -> [UInt8], otherwise make: (inout JSONTree) -> Void) { make(&self) }
+    mutating func written(_ bytes: (() -> [UInt8])?, otherwise make: (inout JSONTree) -> Void) { make(&self) }
 
     /// What `write` writes, as a value.
     static func make(_ write: (inout JSONTree) -> Void) -> JSONValue {

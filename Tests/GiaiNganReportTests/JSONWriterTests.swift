@@ -95,4 +95,23 @@ final class JSONWriterTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(count, 3)
         XCTAssertEqual(String(decoding: pieces, as: UTF8.self), JSONTree.make { document(into: &$0) }.serialized())
     }
+
+    /// A member written elsewhere is taken as it was written; without it, the writer makes it.
+    func test_aMemberWrittenElsewhereIsTakenAsWritten_orMadeHere() {
+        func member<W: JSONOut>(_ bytes: (() -> [UInt8])?, into w: inout W) {
+            w.beginObject()
+            w.key("a"); w.int(1)
+            w.key("list"); w.written(bytes) { w in w.array { w in w.int(2); w.string("x") } }
+            w.endObject()
+        }
+        var elsewhere = JSONWriter(indent: 1)
+        elsewhere.array { w in w.int(2); w.string("x") }
+        let made = elsewhere.out.bytes
+        var taken = JSONWriter(), madeHere = JSONWriter()
+        member({ made }, into: &taken)
+        member(nil, into: &madeHere)
+        let value = JSONTree.make { member({ [] }, into: &$0) }.serialized()
+        XCTAssertEqual(String(decoding: taken.out.bytes, as: UTF8.self) + "\n", value)
+        XCTAssertEqual(String(decoding: madeHere.out.bytes, as: UTF8.self) + "\n", value)
+    }
 }
