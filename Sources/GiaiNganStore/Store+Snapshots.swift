@@ -73,12 +73,18 @@ extension Store {
         var acc: [Int64: Accumulator] = [:]
     }
 
+    /// One project's figures as they are summed. Positions are kept per position date, in the
+    /// order of `EvaluationRequest.dates` (unique and sorted), and every change is made in place
+    /// (`acc[id, default: …].field`): copying an accumulator out of the dictionary and back
+    /// copied its tables at every plan line and ledger group.
     struct Accumulator {
-        var positions: [CivilDate: Position] = [:]
+        var positions: [Position]
         var uncounted = Position.zero
         var windows: [VND] = []
         var projectClass: ProjectClass?
         var breakdown: [Slice: Position] = [:]
+
+        init(dates: Int) { positions = [Position](repeating: .zero, count: dates) }
     }
 
     static func registryAndPlans(_ db: Database, request: EvaluationRequest, investor: InvestorID?) throws -> RegistryAndPlans {
@@ -149,7 +155,7 @@ extension Store {
                 ORDER BY project_id, effective_on, id
                 """, arguments: StatementArguments([request.planYear] + investorArgs))
             while let r = try rows.next() {
-                acc[r[0], default: Accumulator()].projectClass = ProjectClass(rawValue: r[1])
+                acc[r[0], default: Accumulator(dates: positionDates.count)].projectClass = ProjectClass(rawValue: r[1])
             }
         }
 
@@ -164,16 +170,17 @@ extension Store {
             while let r = try rows.next() {
                 let id: Int64 = r[0]
                 let tranche = Tranche(storeCode: r[1])
-                var a = acc[id, default: Accumulator()]
+                let isCounted = counted.contains(tranche)
                 for (i, d) in positionDates.enumerated() {
                     let amount: Int64 = r[2 + i] ?? 0
-                    if counted.contains(tranche) {
-                        try a.positions[d, default: .zero].planVND.add(amount, what: "the plan of project \(code(id))")
+                    if isCounted {
+                        try acc[id, default: Accumulator(dates: positionDates.count)].positions[i].planVND
+                            .add(amount, what: "the plan of project \(code(id))")
                     } else if d == asOf {
-                        try a.uncounted.planVND.add(amount, what: "the plan of project \(code(id))")
+                        try acc[id, default: Accumulator(dates: positionDates.count)].uncounted.planVND
+                            .add(amount, what: "the plan of project \(code(id))")
                     }
                 }
-                acc[id] = a
             }
         }
 
@@ -192,12 +199,28 @@ extension Store {
                 keys[stored] = key
                 let slice = Slice(tranche: Tranche(storeCode: r[1]), fundSource: key)
                 let amount: Int64 = r[3] ?? 0
-                try acc[id, default: Accumulator()].breakdown[slice, default: .zero].planVND
+                try acc[id, default: Accumulator(dates: positionDates.count)].breakdown[slice, default: .zero].planVND
                     .add(amount, what: "the plan of project \(code(id))")
             }
         }
 
         return RegistryAndPlans(registry: registry, acc: acc)
+    }
+
+    /// Adds one (project, tranche) group's ledger sums to its project: to the positions and
+    /// windows when the tranche is counted, to the uncounted figures at the as-of date otherwise.
+    static func add(_ totals: LedgerSums.Totals, counted: Bool, windowCount: Int, to a: inout Accumulator) throws {
+        if counted {
+            for i in a.positions.indices {
+                try a.positions[i].add(disbursedVND: totals.disbursed[i], advanceVND: totals.advance[i])
+            }
+            if a.windows.isEmpty { a.windows = [VND](repeating: 0, count: windowCount) }
+            for k in 0..<windowCount {
+                a.windows[k] = try a.windows[k].checkedAdding(totals.windows[k], context: "a 28-day window")
+            }
+        } else {
+            try a.uncounted.add(disbursedVND: totals.disbursed.last ?? 0, advanceVND: totals.advance.last ?? 0)
+        }
     }
 
     /// Gives each project the investor that held it on `date` and its lineage up to then.
@@ -222,29 +245,12 @@ extension Store {
         // registry - another investor's, in an investor's view - are left out).
         do {
             for (id, tranche, totals) in try sums.groups() where registry[id] != nil {
-                var a = acc[id, default: Accumulator()]
-                if counted.contains(tranche) {
-                    for (i, d) in positionDates.enumerated() {
-                        var p = a.positions[d, default: .zero]
-                        p.disbursedVND = try p.disbursedVND.checkedAdding(totals.disbursed[i], context: "a disbursed total")
-                        p.outstandingAdvanceVND = try p.outstandingAdvanceVND.checkedAdding(totals.advance[i], context: "an advance total")
-                        a.positions[d] = p
-                    }
-                    if a.windows.isEmpty { a.windows = [VND](repeating: 0, count: windowCount) }
-                    for k in 0..<windowCount {
-                        a.windows[k] = try a.windows[k].checkedAdding(totals.windows[k], context: "a 28-day window")
-                    }
-                } else {
-                    a.uncounted.disbursedVND = try a.uncounted.disbursedVND.checkedAdding(totals.disbursed.last ?? 0, context: "a disbursed total")
-                    a.uncounted.outstandingAdvanceVND = try a.uncounted.outstandingAdvanceVND.checkedAdding(totals.advance.last ?? 0, context: "an advance total")
-                }
-                acc[id] = a
+                try Store.add(totals, counted: counted.contains(tranche), windowCount: windowCount,
+                              to: &acc[id, default: Accumulator(dates: positionDates.count)])
             }
             for (id, slice, disbursed, advance) in try sums.byFundSource() where registry[id] != nil {
-                var p = acc[id, default: Accumulator()].breakdown[slice, default: .zero]
-                p.disbursedVND = try p.disbursedVND.checkedAdding(disbursed, context: "a disbursed total")
-                p.outstandingAdvanceVND = try p.outstandingAdvanceVND.checkedAdding(advance, context: "an advance total")
-                acc[id, default: Accumulator()].breakdown[slice] = p
+                try acc[id, default: Accumulator(dates: positionDates.count)].breakdown[slice, default: .zero]
+                    .add(disbursedVND: disbursed, advanceVND: advance)
             }
         }
 
@@ -252,8 +258,7 @@ extension Store {
         out.reserveCapacity(acc.count)
         for (id, a) in acc {
             guard let project = registry[id] else { continue }
-            var positions = a.positions
-            for d in positionDates where positions[d] == nil { positions[d] = .zero }
+            let positions = Dictionary(uniqueKeysWithValues: zip(positionDates, a.positions))
             out.append(ProjectSnapshot(project: project, projectClass: a.projectClass, positions: positions,
                                        uncounted: a.uncounted,
                                        activity: Activity(windows: a.windows.isEmpty ? [VND](repeating: 0, count: windowCount) : a.windows),
@@ -294,6 +299,14 @@ extension Store {
     public func seasonalProfile(for request: EvaluationRequest) throws -> SeasonalProfile {
         SeasonalProfile.learn(from: try yearCurves(before: request.planYear, asOf: request.asOf,
                                                    tranches: request.rules.countedTranches))
+    }
+}
+
+private extension Position {
+    /// Adds ledger sums, refusing a total that leaves Int64.
+    mutating func add(disbursedVND disbursed: VND, advanceVND advance: VND) throws {
+        disbursedVND = try disbursedVND.checkedAdding(disbursed, context: "a disbursed total")
+        outstandingAdvanceVND = try outstandingAdvanceVND.checkedAdding(advance, context: "an advance total")
     }
 }
 
