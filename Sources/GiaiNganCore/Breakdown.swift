@@ -71,14 +71,19 @@ public struct Breakdown: Sendable, Hashable {
         return sums.sorted { FundSource.sortKey($0.key) < FundSource.sortKey($1.key) }.map { ($0.key, $0.value) }
     }
 
-    /// The figures of one tranche, all fund sources together.
+    /// The figures of one tranche, all fund sources together (summed in one pass over the parts:
+    /// filtering made a dictionary, rehashing every code, three times for every subject).
     public func tranche(_ t: Tranche) throws -> Position {
-        try parts.filter { $0.key.tranche == t }.values.reduce(Position.zero) { try $0.adding($1) }
+        var sum = Position.zero
+        for (slice, position) in parts where slice.tranche == t { sum = try sum.adding(position) }
+        return sum
     }
 
     /// The figures of a set of tranches.
     public func total(tranches: Set<Tranche>) throws -> Position {
-        try parts.filter { tranches.contains($0.key.tranche) }.values.reduce(Position.zero) { try $0.adding($1) }
+        var sum = Position.zero
+        for (slice, position) in parts where tranches.contains(slice.tranche) { sum = try sum.adding(position) }
+        return sum
     }
 }
 

@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 @testable import GiaiNganCore
 
 /// `Parallel.map` is `map`, only shared by threads: same results in the same order, and the
@@ -28,6 +29,36 @@ final class ParallelTests: XCTestCase {
                 }) { error in
                     XCTAssertEqual(error as? Failure, Failure(item: failing.min() ?? -1), "threads \(threads)")
                 }
+            }
+        }
+    }
+
+    /// Results are made in place in the returned array: every one made is freed exactly once,
+    /// whether the map returns them or throws part-way (the parts made before the error freed).
+    func test_everyResultMadeIsFreedOnce_whenTheMapReturnsAndWhenItThrows() {
+        final class Counted: @unchecked Sendable {
+            nonisolated(unsafe) static var alive = 0
+            static let lock = NSLock()
+            let value: Int
+            init(_ value: Int) { self.value = value; Counted.lock.withLock { Counted.alive += 1 } }
+            deinit { Counted.lock.withLock { Counted.alive -= 1 } }
+        }
+        let items = Array(0..<4_000)
+        for threads in 1...4 {
+            do {
+                let out = try Parallel.map(items, threads: threads, minimumPart: 1) { Counted($0) }
+                XCTAssertEqual(out.map(\.value), items)
+                XCTAssertEqual(Counted.lock.withLock { Counted.alive }, items.count)
+            } catch {
+                XCTFail("\(error)")
+            }
+            XCTAssertEqual(Counted.lock.withLock { Counted.alive }, 0, "threads \(threads): results leaked or freed twice")
+            for failing in [0, 1_999, 3_999] {
+                XCTAssertThrowsError(try Parallel.map(items, threads: threads, minimumPart: 1) { i -> Counted in
+                    if i == failing { throw Failure(item: i) }
+                    return Counted(i)
+                })
+                XCTAssertEqual(Counted.lock.withLock { Counted.alive }, 0, "threads \(threads), failing at \(failing)")
             }
         }
     }
