@@ -28,7 +28,8 @@ enum Parallel {
         var made = [Int](repeating: 0, count: parts)
         return try [U](unsafeUninitializedCapacity: n) { buffer, initialized in
             initialized = 0
-            guard let base = buffer.baseAddress else { return }
+            // At least two parts, so at least two items: the buffer has storage.
+            guard let base = buffer.baseAddress else { preconditionFailure("no storage for \(n) results") }
             errors.withUnsafeMutableBufferPointer { errors in
                 made.withUnsafeMutableBufferPointer { made in
                     // Each part writes only its own span and its own slots.
