@@ -22,9 +22,9 @@ public enum Evaluator {
         let context = Context(request: request, profile: profile, settings: settings)
 
         // MARK: Projects
-        // Each project on its own, shared by the cores: its result, with its parts with the rules'
-        // fund-source groups applied (once: the aggregates use them too). The results are made in
-        // the order they are listed in (`order`), so that none is copied or moved after.
+        // Each project on its own, shared by the cores: its result, which holds its parts with the
+        // rules' fund-source groups applied (once: the aggregates use them too). The results are
+        // made in the order they are listed in (`order`), so that none is copied or moved after.
         let order = orderByInvestorAndCode(snapshots.map(\.project))
         let projects = try Parallel.map(order) { index -> ProjectResult in
             let s = snapshots[index]
@@ -47,15 +47,14 @@ public enum Evaluator {
             }
             return ProjectResult(project: s.project, projectClass: s.projectClass, result: result)
         }
-        // Where each snapshot's result is in `projects`.
-        var listedAt = [Int](repeating: 0, count: order.count)
-        for (k, index) in order.enumerated() { listedAt[index] = k }
 
         // MARK: Aggregates
+        // In the listed order: the sums are exact, so the order of adding does not matter.
         var byInvestor: [InvestorID: Aggregate] = [:]
         var byClass: [ProjectClass: Aggregate] = [:]
         var all = Aggregate(dates: request.dates, windows: request.windowCount)
-        for (s, k) in zip(snapshots, listedAt) {
+        for (k, index) in order.enumerated() {
+            let s = snapshots[index]
             let breakdown = projects[k].result.breakdown
             try byInvestor[s.project.investor, default: Aggregate(dates: request.dates, windows: request.windowCount)]
                 .add(s, breakdown: breakdown)
@@ -64,7 +63,7 @@ public enum Evaluator {
             }
         }
         // Every project is in exactly one investor's aggregate: the province is their sum
-        // (300 additions instead of 20,000; the sums are exact, so the order does not matter).
+        // (300 additions instead of 20,000).
         for a in byInvestor.values { try all.add(a) }
         let envelopeLines = envelope.filter { $0.planYear == request.planYear }
         if request.rules.checkpointBasis != .allocated && provinceAverage == nil {
