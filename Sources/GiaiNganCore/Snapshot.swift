@@ -72,6 +72,43 @@ public struct Activity: Sendable, Hashable {
     }
 }
 
+/// A subject's cumulative figures at each position date of a request (`EvaluationRequest.dates`:
+/// a handful, unique and ascending), as two arrays.
+///
+/// The dates are the request's, one array shared by every project of an evaluation; looking a
+/// date up goes over at most six of them. A dictionary keyed by date, made for each of 20,000
+/// projects and hashed at every look-up, was a tenth of a large province's check.
+public struct Positions: Sendable, Hashable {
+    /// Unique and ascending.
+    public let dates: [CivilDate]
+    /// The figures at `dates[i]` are `values[i]`.
+    public var values: [Position]
+
+    /// - precondition: `dates` are unique and ascending, and as many as `values`.
+    public init(dates: [CivilDate], values: [Position]) {
+        precondition(dates.count == values.count, "one position per date")
+        self.dates = dates
+        self.values = values
+    }
+
+    /// Zero at each of `dates`.
+    public init(zeroAt dates: [CivilDate]) {
+        self.init(dates: dates, values: [Position](repeating: .zero, count: dates.count))
+    }
+
+    /// The figures of a dictionary, in date order.
+    public init(_ byDate: [CivilDate: Position]) {
+        let dates = byDate.keys.sorted()
+        self.init(dates: dates, values: dates.map { byDate[$0] ?? .zero })
+    }
+
+    /// The figures at `date`, or nil when it is not one of the dates.
+    public subscript(date: CivilDate) -> Position? {
+        for i in dates.indices where dates[i] == date { return values[i] }
+        return nil
+    }
+}
+
 /// What the evaluation needs to know about one project in one plan year.
 ///
 /// Snapshots come from the store (SQL aggregation) or from `SnapshotBuilder` (in memory);
@@ -81,7 +118,7 @@ public struct ProjectSnapshot: Sendable {
     /// The class of the project's plan lines in this plan year; nil when it has none.
     public var projectClass: ProjectClass?
     /// Counted tranches' figures at the as-of date and at every checkpoint date up to it.
-    public var positions: [CivilDate: Position]
+    public var positions: Positions
     /// Figures of the tranches the rule set does not count (usually carried-over capital), as of
     /// the as-of date, reported apart.
     public var uncounted: Position
@@ -90,7 +127,7 @@ public struct ProjectSnapshot: Sendable {
     /// `FundSource.key`): the counted parts sum to `positions[asOf]`, the others to `uncounted`.
     public var breakdown: Breakdown
 
-    public init(project: Project, projectClass: ProjectClass?, positions: [CivilDate: Position],
+    public init(project: Project, projectClass: ProjectClass?, positions: Positions,
                 uncounted: Position = .zero, activity: Activity, breakdown: Breakdown = .empty) {
         self.project = project
         self.projectClass = projectClass
@@ -202,7 +239,7 @@ public enum SnapshotBuilder {
             return ProjectSnapshot(
                 project: registry[code] ?? Project(code: code, name: "", investor: InvestorID("")),
                 projectClass: classes[code]?.1,
-                positions: byDate,
+                positions: Positions(byDate),
                 uncounted: uncounted[code] ?? .zero,
                 activity: Activity(windows: windows[code] ?? [VND](repeating: 0, count: windowCount)),
                 breakdown: Breakdown(parts: breakdowns[code] ?? [:]))

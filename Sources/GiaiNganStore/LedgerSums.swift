@@ -215,33 +215,35 @@ struct LedgerSums {
         }
     }
 
-    /// Every (project, tranche, fund source) with entries: disbursed and outstanding advances at
-    /// the as-of date. Two stored spellings of one code (`nstw`, `NSTW`) are one key.
-    func byFundSource() throws -> [(id: Int64, slice: Slice, disbursedVND: VND, advanceVND: VND)] {
-        var out: [(id: Int64, slice: Slice, disbursedVND: VND, advanceVND: VND)] = []
+    /// Calls `body` with every (project, tranche, fund source) with entries: disbursed and
+    /// outstanding advances at the as-of date. Two stored spellings of one code (`nstw`, `NSTW`)
+    /// are one key.
+    func forEachFundSourcePart(_ body: (_ id: Int, _ slice: Slice, _ disbursed: VND, _ advance: VND) throws -> Void) rethrows {
         for (f, source) in fundSources.enumerated() {
             let column = fundSourceCells[f]
+            var slices: [Tranche: Slice] = [:]
             for (g, key) in groupKeys.enumerated() where column[2 * g] != 0 || column[2 * g + 1] != 0 {
-                out.append((key.id, Slice(tranche: key.tranche, fundSource: source), column[2 * g], column[2 * g + 1]))
+                let slice = slices[key.tranche] ?? Slice(tranche: key.tranche, fundSource: source)
+                slices[key.tranche] = slice
+                try body(Int(key.id), slice, column[2 * g], column[2 * g + 1])
             }
         }
-        return out
     }
 
-    /// Every (project, tranche) with entries, with its totals.
-    func groups() throws -> [(id: Int64, tranche: Tranche, totals: Totals)] {
-        return try groupKeys.enumerated().map { g, key in
-            let base = g * width
-            var disbursed = [VND](repeating: 0, count: positionCount), advance = disbursed
-            var runningDisbursed: VND = 0, runningAdvance: VND = 0
-            for i in 0..<positionCount {
-                runningDisbursed = try runningDisbursed.checkedAdding(cells[base + i], context: "a disbursed total")
-                runningAdvance = try runningAdvance.checkedAdding(cells[base + positionCount + i], context: "an advance total")
-                disbursed[i] = runningDisbursed
-                advance[i] = runningAdvance
+    /// Calls `body` with every (project, tranche) with entries and its sums, as they are kept:
+    /// disbursed and advances dated in each position date's bucket (after the one before it,
+    /// through it; not yet cumulative), and disbursed in each 28-day window. The buffers are
+    /// valid during the call only.
+    func forEachGroup(_ body: (_ id: Int, _ tranche: Tranche, _ disbursed: UnsafeBufferPointer<VND>,
+                               _ advance: UnsafeBufferPointer<VND>, _ windows: UnsafeBufferPointer<VND>) throws -> Void) rethrows {
+        try cells.withUnsafeBufferPointer { cells in
+            for (g, key) in groupKeys.enumerated() {
+                let base = g * width
+                try body(Int(key.id), key.tranche,
+                         UnsafeBufferPointer(rebasing: cells[base..<(base + positionCount)]),
+                         UnsafeBufferPointer(rebasing: cells[(base + positionCount)..<(base + 2 * positionCount)]),
+                         UnsafeBufferPointer(rebasing: cells[(base + 2 * positionCount)..<(base + width)]))
             }
-            let windows = Array(cells[(base + 2 * positionCount)..<(base + width)])
-            return (key.id, key.tranche, Totals(disbursed: disbursed, advance: advance, windows: windows))
         }
     }
 }

@@ -67,21 +67,26 @@ extension Store {
         try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM import") ?? 0
     }
 
-    /// What the snapshots need besides the ledger: the registry, each project's class and plan.
+    /// What the snapshots need besides the ledger: the registry, each project's class and plan,
+    /// in tables indexed by project id (ids are SQLite's row ids, consecutive from 1: the ledger's
+    /// sums are laid out the same way, ``LedgerSums``).
     struct RegistryAndPlans {
-        var registry: [Int64: Project] = [:]
-        var acc: [Int64: Accumulator] = [:]
+        /// The project of each id, nil where there is none (or, in an investor's view, another's).
+        var registry: [Project?] = []
+        var acc: [Accumulator?] = []
+        /// The ids of `registry`'s projects in the order SQLite listed them: by code.
+        var byCode: [Int] = []
     }
 
     /// One project's figures as they are summed. Positions are kept per position date, in the
-    /// order of `EvaluationRequest.dates` (unique and sorted), and every change is made in place
-    /// (`acc[id, default: …].field`): copying an accumulator out of the dictionary and back
-    /// copied its tables at every plan line and ledger group.
+    /// order of `EvaluationRequest.dates` (unique and sorted), and every change is made in place.
     struct Accumulator {
         var positions: [Position]
         var uncounted = Position.zero
         var windows: [VND] = []
         var projectClass: ProjectClass?
+        /// The (effective date, row id) of the plan line `projectClass` comes from: the latest.
+        var classFrom: (day: Int64, id: Int64) = (.min, .min)
         var breakdown: [Slice: Position] = [:]
 
         init(dates: Int) { positions = [Position](repeating: .zero, count: dates) }
@@ -89,8 +94,10 @@ extension Store {
 
     static func registryAndPlans(_ db: Database, request: EvaluationRequest, investor: InvestorID?) throws -> RegistryAndPlans {
         let asOf = request.asOf
-        let positionDates = request.dates
+        let positionDays = request.dates.map { Int64($0.dayNumber) }
+        let asOfDay = Int64(asOf.dayNumber)
         let counted = request.rules.countedTranches
+        let maxID = Int(try LedgerSums.highestProjectID(db))
 
         var investorFilter = ""
         var investorArgs: [any DatabaseValueConvertible] = []
@@ -102,138 +109,115 @@ extension Store {
             investorArgs = [investor.name]
         }
 
-        // Registry.
-        var registry: [Int64: Project] = [:]
+        // Registry, by code (the order of the snapshots; checked, not assumed, in `assemble`).
+        var out = RegistryAndPlans()
+        out.registry = [Project?](repeating: nil, count: maxID + 1)
         do {
             var sql = """
-                SELECT p.id, p.code, p.name, i.name, p.district, p.procedures_completed_on, p.construction_started_on, p.key_project,
-                    p.former_province
+                SELECT p.id, p.code, p.name, p.investor_id, i.name, p.district, p.procedures_completed_on,
+                    p.construction_started_on, p.key_project, p.former_province
                 FROM project p JOIN investor i ON i.id = p.investor_id
                 """
             var args: [any DatabaseValueConvertible] = []
             if let investor, successions.isEmpty { sql += " WHERE i.name = ?"; args = [investor.name] }
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args))
-            // A few hundred investors own tens of thousands of projects: normalise each name once.
-            var investors: [String: InvestorID] = [:]
-            while let r = try rows.next() {
-                let proc: Int64? = r[5], start: Int64? = r[6]
-                let name: String = r[3]
-                let investor = investors[name] ?? InvestorID(name)
-                investors[name] = investor
-                var project = Project(code: r[1], name: r[2], investor: investor, district: r[4],
-                                      proceduresCompletedOn: proc.map { CivilDate(dayNumber: Int($0)) },
-                                      constructionStartedOn: start.map { CivilDate(dayNumber: Int($0)) })
-                project.isKeyProject = (r[7] as Int64) != 0
-                project.formerProvince = r[8]
-                registry[r[0]] = project
+            sql += " ORDER BY p.code"
+            // A few hundred investors own tens of thousands of projects: each name read and
+            // normalised once.
+            var investors: [Int64: InvestorID] = [:]
+            out.byCode.reserveCapacity(maxID)
+            try db.forEachRawRow(sql, arguments: StatementArguments(args)) { r in
+                let id = r.int64(0)
+                guard id >= 0 && id <= Int64(maxID) else { return }
+                let investorKey = r.int64(3)
+                let investor = investors[investorKey] ?? InvestorID(r.string(4))
+                investors[investorKey] = investor
+                var project = Project(code: r.string(1), name: r.string(2), investor: investor, district: r.optionalString(5),
+                                      proceduresCompletedOn: r.optionalInt64(6).map { CivilDate(dayNumber: Int($0)) },
+                                      constructionStartedOn: r.optionalInt64(7).map { CivilDate(dayNumber: Int($0)) })
+                project.isKeyProject = r.int64(8) != 0
+                project.formerProvince = r.optionalString(9)
+                out.registry[Int(id)] = project
+                out.byCode.append(Int(id))
             }
         }
         let districts = try districtMap(db, on: asOf)
         if !districts.isEmpty {
-            for (id, project) in registry {
-                guard let old = project.district, let new = DistrictChange.unit(old, in: districts) else { continue }
-                registry[id]?.district = new
-                registry[id]?.formerDistrict = old
+            for id in out.byCode {
+                guard let old = out.registry[id]?.district, let new = DistrictChange.unit(old, in: districts) else { continue }
+                out.registry[id]?.district = new
+                out.registry[id]?.formerDistrict = old
             }
         }
         if !successions.isEmpty {
-            resolveSuccessions(&registry, successions, on: asOf)
+            resolveSuccessions(&out.registry, successions, on: asOf)
             if let investor {
-                registry = registry.filter { $0.value.investor == investor }
+                for id in out.byCode where out.registry[id]?.investor != investor { out.registry[id] = nil }
+                out.byCode.removeAll { out.registry[$0] == nil }
                 // Ids come from the database itself, never from input.
-                investorFilter = " AND project_id IN (" + registry.keys.map(String.init).joined(separator: ", ") + ")"
+                investorFilter = " AND project_id IN (" + out.byCode.map(String.init).joined(separator: ", ") + ")"
             }
         }
 
-        func code(_ id: Int64) -> String { registry[id]?.code ?? "#\(id)" }
-        var acc: [Int64: Accumulator] = [:]
-
-        // Class: the class of the latest plan line of the year.
+        // Plan lines, in one pass: each project's class (that of its latest line of the year),
+        // its plan at each position date (counted tranches) and at the as-of date (the others),
+        // and at the as-of date per tranche and fund source. Every sum is of integers, and an
+        // import keeps each project's and year's sum of plan amounts (in absolute values) below
+        // `largestProjectYearTotalVND`, so adding line by line gives the figures `SUM` gave.
+        out.acc = [Accumulator?](repeating: nil, count: maxID + 1)
         do {
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT project_id, class FROM plan_line WHERE plan_year = ?\(investorFilter)
-                ORDER BY project_id, effective_on, id
-                """, arguments: StatementArguments([request.planYear] + investorArgs))
-            while let r = try rows.next() {
-                acc[r[0], default: Accumulator(dates: positionDates.count)].projectClass = ProjectClass(rawValue: r[1])
-            }
-        }
-
-        // Plan at each position date.
-        do {
-            let cols = positionDates.map { _ in "SUM(CASE WHEN effective_on <= ? THEN amount ELSE 0 END)" }.joined(separator: ", ")
-            let args: [any DatabaseValueConvertible] = positionDates.map { $0.dayNumber } + [request.planYear] + investorArgs
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT project_id, tranche, \(cols) FROM plan_line
-                WHERE plan_year = ?\(investorFilter) GROUP BY project_id, tranche
-                """, arguments: StatementArguments(args))
-            while let r = try rows.next() {
-                let id: Int64 = r[0]
-                let tranche = Tranche(storeCode: r[1])
-                let isCounted = counted.contains(tranche)
-                for (i, d) in positionDates.enumerated() {
-                    let amount: Int64 = r[2 + i] ?? 0
-                    if isCounted {
-                        try acc[id, default: Accumulator(dates: positionDates.count)].positions[i].planVND
-                            .add(amount, what: "the plan of project \(code(id))")
-                    } else if d == asOf {
-                        try acc[id, default: Accumulator(dates: positionDates.count)].uncounted.planVND
-                            .add(amount, what: "the plan of project \(code(id))")
-                    }
-                }
-            }
-        }
-
-        // Plan at the as-of date per tranche and fund source.
-        do {
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT project_id, tranche, fund_source, SUM(amount) FROM plan_line
-                WHERE plan_year = ? AND effective_on <= ?\(investorFilter) GROUP BY project_id, tranche, fund_source
-                """, arguments: StatementArguments([request.planYear, asOf.dayNumber] + investorArgs))
             // A handful of fund-source spellings over tens of thousands of lines: each key made once.
-            var keys: [String: String] = [:]
-            while let r = try rows.next() {
-                let id: Int64 = r[0]
-                let stored: String = r[2]
-                let key = keys[stored] ?? FundSource.key(stored)
-                keys[stored] = key
-                let slice = Slice(tranche: Tranche(storeCode: r[1]), fundSource: key)
-                let amount: Int64 = r[3] ?? 0
-                try acc[id, default: Accumulator(dates: positionDates.count)].breakdown[slice, default: .zero].planVND
-                    .add(amount, what: "the plan of project \(code(id))")
+            var keys: [[UInt8]: String] = [:]
+            let dateCount = positionDays.count
+            let current = Array("transitional".utf8), newStart = Array("new_start".utf8)
+            try db.forEachRawRow("""
+                SELECT project_id, tranche, fund_source, amount, effective_on, class, id FROM plan_line
+                WHERE plan_year = ?\(investorFilter)
+                """, arguments: StatementArguments([request.planYear] + investorArgs)) { r in
+                let id = Int(r.int64(0))
+                guard id >= 0 && id <= maxID && out.registry[id] != nil else { return }
+                if out.acc[id] == nil { out.acc[id] = Accumulator(dates: dateCount) }
+                let day = r.int64(4), rowID = r.int64(6)
+                if let from = out.acc[id]?.classFrom, (day, rowID) > from {
+                    let text = r.bytes(5)
+                    out.acc[id]?.classFrom = (day, rowID)
+                    out.acc[id]?.projectClass = text.elementsEqual(current) ? .transitional
+                        : text.elementsEqual(newStart) ? .newStart : nil
+                }
+                let amount = r.int64(3)
+                let tranche = Tranche(storeCode: r.int64(1))
+                func what() -> String { "the plan of project \(out.registry[id]?.code ?? "#\(id)")" }
+                if counted.contains(tranche) {
+                    for i in 0..<dateCount where day <= positionDays[i] {
+                        try out.acc[id]?.positions[i].planVND.add(amount, what: what())
+                    }
+                } else if day <= asOfDay {
+                    try out.acc[id]?.uncounted.planVND.add(amount, what: what())
+                }
+                guard day <= asOfDay else { return }
+                let stored = r.bytes(2)
+                let key: String
+                if let known = keys[Array(stored)] { key = known } else {
+                    key = FundSource.key(String(decoding: stored, as: UTF8.self))
+                    keys[Array(stored)] = key
+                }
+                try out.acc[id]?.breakdown[Slice(tranche: tranche, fundSource: key), default: .zero].planVND
+                    .add(amount, what: what())
             }
         }
-
-        return RegistryAndPlans(registry: registry, acc: acc)
-    }
-
-    /// Adds one (project, tranche) group's ledger sums to its project: to the positions and
-    /// windows when the tranche is counted, to the uncounted figures at the as-of date otherwise.
-    static func add(_ totals: LedgerSums.Totals, counted: Bool, windowCount: Int, to a: inout Accumulator) throws {
-        if counted {
-            for i in a.positions.indices {
-                try a.positions[i].add(disbursedVND: totals.disbursed[i], advanceVND: totals.advance[i])
-            }
-            if a.windows.isEmpty { a.windows = [VND](repeating: 0, count: windowCount) }
-            for k in 0..<windowCount {
-                a.windows[k] = try a.windows[k].checkedAdding(totals.windows[k], context: "a 28-day window")
-            }
-        } else {
-            try a.uncounted.add(disbursedVND: totals.disbursed.last ?? 0, advanceVND: totals.advance.last ?? 0)
-        }
+        return out
     }
 
     /// Gives each project the investor that held it on `date` and its lineage up to then.
-    static func resolveSuccessions(_ registry: inout [Int64: Project], _ successions: [Int64: [Succession]], on date: CivilDate) {
+    static func resolveSuccessions(_ registry: inout [Project?], _ successions: [Int64: [Succession]], on date: CivilDate) {
         for (id, list) in successions {
-            guard var project = registry[id] else { continue }
+            guard id >= 0 && id < Int64(registry.count), var project = registry[Int(id)] else { continue }
             project.investor = Successions.investor(on: date, current: project.investor, successions: list)
             project.lineage = Successions.lineage(on: date, successions: list)
-            registry[id] = project
+            registry[Int(id)] = project
         }
     }
 
-    /// The snapshots of the registry's projects from their plans and ledger sums.
+    /// The snapshots of the registry's projects from their plans and ledger sums, by code.
     static func assemble(_ plans: RegistryAndPlans, _ sums: LedgerSums, request: EvaluationRequest) throws -> [ProjectSnapshot] {
         let positionDates = request.dates
         let windowCount = request.windowCount
@@ -243,28 +227,51 @@ extension Store {
 
         // Ledger: the sums of LedgerSums, per project and tranche (projects outside the
         // registry - another investor's, in an investor's view - are left out).
-        do {
-            for (id, tranche, totals) in try sums.groups() where registry[id] != nil {
-                try Store.add(totals, counted: counted.contains(tranche), windowCount: windowCount,
-                              to: &acc[id, default: Accumulator(dates: positionDates.count)])
+        try sums.forEachGroup { id, tranche, disbursed, advance, windows in
+            guard id >= 0 && id < registry.count && registry[id] != nil else { return }
+            if acc[id] == nil { acc[id] = Accumulator(dates: positionDates.count) }
+            if counted.contains(tranche) {
+                var runningDisbursed: VND = 0, runningAdvance: VND = 0
+                for i in 0..<positionDates.count {
+                    runningDisbursed = try runningDisbursed.checkedAdding(disbursed[i], context: "a disbursed total")
+                    runningAdvance = try runningAdvance.checkedAdding(advance[i], context: "an advance total")
+                    try acc[id]?.positions[i].add(disbursedVND: runningDisbursed, advanceVND: runningAdvance)
+                }
+                if acc[id]?.windows.isEmpty ?? false { acc[id]?.windows = [VND](repeating: 0, count: windowCount) }
+                for k in 0..<windowCount {
+                    if let w = acc[id]?.windows[k] { acc[id]?.windows[k] = try w.checkedAdding(windows[k], context: "a 28-day window") }
+                }
+            } else {
+                var totalDisbursed: VND = 0, totalAdvance: VND = 0
+                for i in 0..<positionDates.count {
+                    totalDisbursed = try totalDisbursed.checkedAdding(disbursed[i], context: "a disbursed total")
+                    totalAdvance = try totalAdvance.checkedAdding(advance[i], context: "an advance total")
+                }
+                try acc[id]?.uncounted.add(disbursedVND: totalDisbursed, advanceVND: totalAdvance)
             }
-            for (id, slice, disbursed, advance) in try sums.byFundSource() where registry[id] != nil {
-                try acc[id, default: Accumulator(dates: positionDates.count)].breakdown[slice, default: .zero]
-                    .add(disbursedVND: disbursed, advanceVND: advance)
-            }
+        }
+        try sums.forEachFundSourcePart { id, slice, disbursed, advance in
+            guard id >= 0 && id < registry.count && registry[id] != nil else { return }
+            if acc[id] == nil { acc[id] = Accumulator(dates: positionDates.count) }
+            try acc[id]?.breakdown[slice, default: .zero].add(disbursedVND: disbursed, advanceVND: advance)
         }
 
         var out: [ProjectSnapshot] = []
-        out.reserveCapacity(acc.count)
-        for (id, a) in acc {
-            guard let project = registry[id] else { continue }
-            let positions = Dictionary(uniqueKeysWithValues: zip(positionDates, a.positions))
-            out.append(ProjectSnapshot(project: project, projectClass: a.projectClass, positions: positions,
+        out.reserveCapacity(plans.byCode.count)
+        let zeroWindows = [VND](repeating: 0, count: windowCount)
+        for id in plans.byCode {
+            guard let project = registry[id], let a = acc[id] else { continue }
+            out.append(ProjectSnapshot(project: project, projectClass: a.projectClass,
+                                       positions: Positions(dates: positionDates, values: a.positions),
                                        uncounted: a.uncounted,
-                                       activity: Activity(windows: a.windows.isEmpty ? [VND](repeating: 0, count: windowCount) : a.windows),
+                                       activity: Activity(windows: a.windows.isEmpty ? zeroWindows : a.windows),
                                        breakdown: Breakdown(parts: a.breakdown)))
         }
-        out.sort { $0.project.code < $1.project.code }
+        // SQLite ordered the codes by their bytes; the snapshots are in the order of Swift's `<`
+        // on strings, which agrees for every code in NFC. Checked in one pass, sorted otherwise.
+        if zip(out, out.dropFirst()).contains(where: { !($0.project.code < $1.project.code) }) {
+            out.sort { $0.project.code < $1.project.code }
+        }
         return out
     }
 
