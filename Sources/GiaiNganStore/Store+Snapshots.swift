@@ -110,8 +110,9 @@ extension Store {
         }
 
         // Registry, by code (the order of the snapshots; checked, not assumed, in `assemble`).
-        var out = RegistryAndPlans()
-        out.registry = [Project?](repeating: nil, count: maxID + 1)
+        // Three tables, not fields of one value: a message made while `acc` is changed reads `registry`.
+        var registry = [Project?](repeating: nil, count: maxID + 1)
+        var byCode: [Int] = []
         do {
             var sql = """
                 SELECT p.id, p.code, p.name, p.investor_id, i.name, p.district, p.procedures_completed_on,
@@ -124,7 +125,7 @@ extension Store {
             // A few hundred investors own tens of thousands of projects: each name read and
             // normalised once.
             var investors: [Int64: InvestorID] = [:]
-            out.byCode.reserveCapacity(maxID)
+            byCode.reserveCapacity(maxID)
             try db.forEachRawRow(sql, arguments: StatementArguments(args)) { r in
                 let id = r.int64(0)
                 guard id >= 0 && id <= Int64(maxID) else { return }
@@ -136,25 +137,25 @@ extension Store {
                                       constructionStartedOn: r.optionalInt64(7).map { CivilDate(dayNumber: Int($0)) })
                 project.isKeyProject = r.int64(8) != 0
                 project.formerProvince = r.optionalString(9)
-                out.registry[Int(id)] = project
-                out.byCode.append(Int(id))
+                registry[Int(id)] = project
+                byCode.append(Int(id))
             }
         }
         let districts = try districtMap(db, on: asOf)
         if !districts.isEmpty {
-            for id in out.byCode {
-                guard let old = out.registry[id]?.district, let new = DistrictChange.unit(old, in: districts) else { continue }
-                out.registry[id]?.district = new
-                out.registry[id]?.formerDistrict = old
+            for id in byCode {
+                guard let old = registry[id]?.district, let new = DistrictChange.unit(old, in: districts) else { continue }
+                registry[id]?.district = new
+                registry[id]?.formerDistrict = old
             }
         }
         if !successions.isEmpty {
-            resolveSuccessions(&out.registry, successions, on: asOf)
+            resolveSuccessions(&registry, successions, on: asOf)
             if let investor {
-                for id in out.byCode where out.registry[id]?.investor != investor { out.registry[id] = nil }
-                out.byCode.removeAll { out.registry[$0] == nil }
+                for id in byCode where registry[id]?.investor != investor { registry[id] = nil }
+                byCode.removeAll { registry[$0] == nil }
                 // Ids come from the database itself, never from input.
-                investorFilter = " AND project_id IN (" + out.byCode.map(String.init).joined(separator: ", ") + ")"
+                investorFilter = " AND project_id IN (" + byCode.map(String.init).joined(separator: ", ") + ")"
             }
         }
 
@@ -163,7 +164,7 @@ extension Store {
         // and at the as-of date per tranche and fund source. Every sum is of integers, and an
         // import keeps each project's and year's sum of plan amounts (in absolute values) below
         // `largestProjectYearTotalVND`, so adding line by line gives the figures `SUM` gave.
-        out.acc = [Accumulator?](repeating: nil, count: maxID + 1)
+        var acc = [Accumulator?](repeating: nil, count: maxID + 1)
         do {
             // A handful of fund-source spellings over tens of thousands of lines: each key made once.
             var keys: [[UInt8]: String] = [:]
@@ -174,24 +175,24 @@ extension Store {
                 WHERE plan_year = ?\(investorFilter)
                 """, arguments: StatementArguments([request.planYear] + investorArgs)) { r in
                 let id = Int(r.int64(0))
-                guard id >= 0 && id <= maxID && out.registry[id] != nil else { return }
-                if out.acc[id] == nil { out.acc[id] = Accumulator(dates: dateCount) }
+                guard id >= 0 && id <= maxID && registry[id] != nil else { return }
+                if acc[id] == nil { acc[id] = Accumulator(dates: dateCount) }
                 let day = r.int64(4), rowID = r.int64(6)
-                if let from = out.acc[id]?.classFrom, (day, rowID) > from {
+                if let from = acc[id]?.classFrom, (day, rowID) > from {
                     let text = r.bytes(5)
-                    out.acc[id]?.classFrom = (day, rowID)
-                    out.acc[id]?.projectClass = text.elementsEqual(current) ? .transitional
+                    acc[id]?.classFrom = (day, rowID)
+                    acc[id]?.projectClass = text.elementsEqual(current) ? .transitional
                         : text.elementsEqual(newStart) ? .newStart : nil
                 }
                 let amount = r.int64(3)
                 let tranche = Tranche(storeCode: r.int64(1))
-                func what() -> String { "the plan of project \(out.registry[id]?.code ?? "#\(id)")" }
+                func what() -> String { "the plan of project \(registry[id]?.code ?? "#\(id)")" }
                 if counted.contains(tranche) {
                     for i in 0..<dateCount where day <= positionDays[i] {
-                        try out.acc[id]?.positions[i].planVND.add(amount, what: what())
+                        try acc[id]?.positions[i].planVND.add(amount, what: what())
                     }
                 } else if day <= asOfDay {
-                    try out.acc[id]?.uncounted.planVND.add(amount, what: what())
+                    try acc[id]?.uncounted.planVND.add(amount, what: what())
                 }
                 guard day <= asOfDay else { return }
                 let stored = r.bytes(2)
@@ -200,11 +201,11 @@ extension Store {
                     key = FundSource.key(String(decoding: stored, as: UTF8.self))
                     keys[Array(stored)] = key
                 }
-                try out.acc[id]?.breakdown[Slice(tranche: tranche, fundSource: key), default: .zero].planVND
+                try acc[id]?.breakdown[Slice(tranche: tranche, fundSource: key), default: .zero].planVND
                     .add(amount, what: what())
             }
         }
-        return out
+        return RegistryAndPlans(registry: registry, acc: acc, byCode: byCode)
     }
 
     /// Gives each project the investor that held it on `date` and its lineage up to then.
@@ -218,12 +219,14 @@ extension Store {
     }
 
     /// The snapshots of the registry's projects from their plans and ledger sums, by code.
-    static func assemble(_ plans: RegistryAndPlans, _ sums: LedgerSums, request: EvaluationRequest) throws -> [ProjectSnapshot] {
+    static func assemble(_ plans: consuming RegistryAndPlans, _ sums: LedgerSums, request: EvaluationRequest) throws -> [ProjectSnapshot] {
         let positionDates = request.dates
         let windowCount = request.windowCount
         let counted = request.rules.countedTranches
         let registry = plans.registry
-        var acc = plans.acc
+        // Taken out of `plans`, not copied: a copy of 20,000 accumulators, each with its tables.
+        var acc: [Accumulator?] = []
+        swap(&acc, &plans.acc)
 
         // Ledger: the sums of LedgerSums, per project and tranche (projects outside the
         // registry - another investor's, in an investor's view - are left out).
