@@ -143,7 +143,10 @@ public enum Evaluator {
             evaluation.envelope = try EnvelopeFigures.make(lines: envelopeLines, provinceBreakdown: all.breakdown,
                                                            rules: request.rules, asOf: request.asOf)
         }
-        evaluation.warnings = WarningRules.warnings(for: evaluation)
+        // Codes ranked in the snapshots' order (the store lists them by code: one pass), then
+        // given to the results in theirs.
+        let codeRanks = WarningRules.denseRanks(snapshots.map(\.project.code))
+        evaluation.warnings = try WarningRules.warnings(for: evaluation, projectCodeRanks: order.map { codeRanks[$0] })
         return evaluation
     }
 

@@ -10,14 +10,35 @@ enum WarningRules {
     /// Days before a checkpoint from which a missing milestone is warned about.
     static let milestoneLeadDays = 60
 
-    static func warnings(for e: Evaluation) -> [Warning] {
+    /// The warnings of `e`, in report order (``sortedForReports(_:)``).
+    ///
+    /// - parameter projectCodeRanks: for each of `e.projects`, the rank of its code among theirs
+    ///   (equal codes, equal ranks), when the caller knows it; found by sorting otherwise.
+    ///
+    /// Each project's warnings depend on that project only: they are derived on the cores, in
+    /// parts of the list, and joined in its order. Subjects are ranked from what they are (the
+    /// province, a class, an investor by name, a project by code), so ordering 35,000 warnings
+    /// hashes no name.
+    static func warnings(for e: Evaluation, projectCodeRanks: [Int]? = nil) throws -> [Warning] {
         var out: [Warning] = []
+        var ranks: [Int] = []
         let asOf = e.asOf
+        let lastPassedDate = e.rules.checkpoints.last(where: { $0.date <= asOf })?.date
+
+        // Subject ranks: the province, then classes, investors and projects, each in its order.
+        let classes = ProjectClass.allCases.sorted { $0.rawValue < $1.rawValue }
+        func classRank(_ c: ProjectClass) -> Int { 1 + (classes.firstIndex(of: c) ?? 0) }
+        let names = denseRanks(e.investors.map(\.investor.name))
+        var investorRank: [InvestorID: Int] = [:]
+        for (k, i) in e.investors.enumerated() { investorRank[i.investor] = 1 + classes.count + names[k] }
+        let projectBase = 1 + classes.count + e.investors.count
+        let codeRanks = projectCodeRanks ?? denseRanks(e.projects.map(\.project.code))
+        precondition(codeRanks.count == e.projects.count, "one code rank per project")
 
         func thresholdWarnings(_ subject: Subject, investor: InvestorID?, result r: SubjectResult,
-                               accountable: Bool) {
+                               accountable: Bool, into out: inout [Warning]) {
             if let last = r.lastPassed, last.status == .missed, let at = last.atCheckpoint,
-               last.checkpoint.date == e.rules.checkpoints.last(where: { $0.date <= asOf })?.date {
+               last.checkpoint.date == lastPassedDate {
                 out.append(Warning(code: .checkpointMissed, severity: accountable ? .critical : .warning,
                                    subject: subject, investor: investor, checkpointName: last.checkpoint.name,
                                    position: at, threshold: last.threshold,
@@ -38,47 +59,71 @@ enum WarningRules {
                                    risk: nil, milestone: nil))
             }
         }
+        func ranked(_ rank: Int, from start: Int) { ranks.append(contentsOf: repeatElement(rank, count: out.count - start)) }
 
-        thresholdWarnings(.province, investor: nil, result: e.province, accountable: true)
-        for g in e.groups { thresholdWarnings(.group(g.projectClass), investor: nil, result: g.result, accountable: false) }
+        var start = out.count
+        thresholdWarnings(.province, investor: nil, result: e.province, accountable: true, into: &out)
+        ranked(0, from: start)
+        for g in e.groups {
+            start = out.count
+            thresholdWarnings(.group(g.projectClass), investor: nil, result: g.result, accountable: false, into: &out)
+            ranked(classRank(g.projectClass), from: start)
+        }
         for i in e.investors {
-            thresholdWarnings(.investor(i.investor), investor: i.investor, result: i.result, accountable: true)
+            start = out.count
+            thresholdWarnings(.investor(i.investor), investor: i.investor, result: i.result, accountable: true, into: &out)
             if i.result.position.planVND > 0 && i.result.position.disbursedVND <= 0 {
                 out.append(Warning(code: .zeroDisbursement, severity: .warning, subject: .investor(i.investor),
                                    investor: i.investor, checkpointName: nil, position: i.result.position,
                                    threshold: nil, shortfallVND: i.shortfallVND, risk: nil, milestone: nil))
             }
-        }
-        for p in e.projects {
-            let subject = Subject.project(code: p.project.code)
-            let investor = p.project.investor
-            thresholdWarnings(subject, investor: investor, result: p.result, accountable: true)
-            if p.result.position.planVND <= 0 && p.result.position.disbursedVND != 0 {
-                out.append(Warning(code: .disbursedWithoutPlan, severity: .warning, subject: subject,
-                                   investor: investor, checkpointName: nil, position: p.result.position,
-                                   threshold: nil, shortfallVND: 0, risk: nil, milestone: nil))
-            }
-            for cp in p.result.checkpoints {
-                for m in cp.milestones where !m.isOnTime {
-                    let passed = cp.checkpoint.date <= asOf
-                    let due = !passed && asOf.days(until: cp.checkpoint.date) <= milestoneLeadDays
-                    guard passed || due else { continue }
-                    // A milestone missed at Q1 and still missing at Q2 is one problem: report it at
-                    // the latest checkpoint that requires it.
-                    let later = p.result.checkpoints.contains {
-                        $0.checkpoint.date > cp.checkpoint.date && $0.checkpoint.date <= asOf
-                            && $0.milestones.contains { $0.milestone == m.milestone }
-                    }
-                    if passed && later { continue }
-                    out.append(Warning(code: passed ? .milestoneMissed : .milestoneDue,
-                                       severity: passed ? .critical : .warning, subject: subject,
-                                       investor: investor, checkpointName: cp.checkpoint.name,
-                                       position: p.result.position, threshold: nil, shortfallVND: 0, risk: nil,
-                                       milestone: m))
-                }
-            }
+            ranked(investorRank[i.investor] ?? 0, from: start)
         }
 
+        let parts = stride(from: 0, to: e.projects.count, by: 512).map { $0..<min($0 + 512, e.projects.count) }
+        let projectWarnings = try Parallel.map(parts, minimumPart: 1) { part -> (warnings: [Warning], ranks: [Int]) in
+            var out: [Warning] = []
+            var ranks: [Int] = []
+            for k in part {
+                let p = e.projects[k]
+                let before = out.count
+                let subject = Subject.project(code: p.project.code)
+                let investor = p.project.investor
+                thresholdWarnings(subject, investor: investor, result: p.result, accountable: true, into: &out)
+                if p.result.position.planVND <= 0 && p.result.position.disbursedVND != 0 {
+                    out.append(Warning(code: .disbursedWithoutPlan, severity: .warning, subject: subject,
+                                       investor: investor, checkpointName: nil, position: p.result.position,
+                                       threshold: nil, shortfallVND: 0, risk: nil, milestone: nil))
+                }
+                for cp in p.result.checkpoints {
+                    for m in cp.milestones where !m.isOnTime {
+                        let passed = cp.checkpoint.date <= asOf
+                        let due = !passed && asOf.days(until: cp.checkpoint.date) <= milestoneLeadDays
+                        guard passed || due else { continue }
+                        // A milestone missed at Q1 and still missing at Q2 is one problem: report it at
+                        // the latest checkpoint that requires it.
+                        let later = p.result.checkpoints.contains {
+                            $0.checkpoint.date > cp.checkpoint.date && $0.checkpoint.date <= asOf
+                                && $0.milestones.contains { $0.milestone == m.milestone }
+                        }
+                        if passed && later { continue }
+                        out.append(Warning(code: passed ? .milestoneMissed : .milestoneDue,
+                                           severity: passed ? .critical : .warning, subject: subject,
+                                           investor: investor, checkpointName: cp.checkpoint.name,
+                                           position: p.result.position, threshold: nil, shortfallVND: 0, risk: nil,
+                                           milestone: m))
+                    }
+                }
+                ranks.append(contentsOf: repeatElement(projectBase + codeRanks[k], count: out.count - before))
+            }
+            return (out, ranks)
+        }
+        for part in projectWarnings {
+            out.append(contentsOf: part.warnings)
+            ranks.append(contentsOf: part.ranks)
+        }
+
+        start = out.count
         let goal = e.annualGoal
         if goal.status == .missed, let at = goal.atDate {
             out.append(Warning(code: .annualGoalMissed, severity: .critical, subject: .province, investor: nil,
@@ -91,8 +136,43 @@ enum WarningRules {
                                checkpointName: "annual", position: e.province.position, threshold: goal.threshold,
                                shortfallVND: risk.shortfallVND, risk: risk, milestone: nil))
         }
-        return sortedForReports(out)
+        ranked(0, from: start)
+        return sorted(out, subjectRanks: ranks)
     }
+
+    /// The rank of each of `texts` among them by `<`: equal texts share a rank, and the ranks
+    /// are 0, 1, 2, … with no gaps. A list already in order (as the store lists codes) is
+    /// ranked in one pass.
+    static func denseRanks(_ texts: [String]) -> [Int] {
+        var ranks = [Int](repeating: 0, count: texts.count)
+        let ascending = zip(texts, texts.dropFirst()).allSatisfy { $0 <= $1 }
+        let order = ascending ? Array(texts.indices) : texts.indices.sorted { texts[$0] < texts[$1] }
+        var rank = -1
+        for (k, i) in order.enumerated() {
+            if k == 0 || texts[order[k - 1]] != texts[i] { rank += 1 }
+            ranks[i] = rank
+        }
+        return ranks
+    }
+
+    /// `warnings` in report order, given each one's subject rank (the order of subjects):
+    /// by severity, subject and code, ties in their original order.
+    static func sorted(_ warnings: [Warning], subjectRanks: [Int]) -> [Warning] {
+        precondition(subjectRanks.count == warnings.count, "one subject rank per warning")
+        let keys = warnings.indices.map { (warnings[$0].severity.rank, subjectRanks[$0], codeRank[warnings[$0].code] ?? 0) }
+        let order = keys.indices.sorted { i, j in
+            let a = keys[i], b = keys[j]
+            if a.0 != b.0 { return a.0 < b.0 }
+            if a.1 != b.1 { return a.1 < b.1 }
+            if a.2 != b.2 { return a.2 < b.2 }
+            return i < j
+        }
+        return order.map { warnings[$0] }
+    }
+
+    /// Codes ordered by their text, as reports list them.
+    static let codeRank: [WarningCode: Int] = Dictionary(
+        uniqueKeysWithValues: WarningCode.allCases.sorted { $0.rawValue < $1.rawValue }.enumerated().map { ($1, $0) })
 
     /// `warnings` ordered by severity, subject and code, ties in their original order (a stable
     /// sort). The order is found on small keys and the warnings moved once: sorting the
