@@ -73,23 +73,39 @@ extension Store {
     struct RegistryAndPlans {
         /// The project of each id, nil where there is none (or, in an investor's view, another's).
         var registry: [Project?] = []
-        var acc: [Accumulator?] = []
+        var sums: ProjectSums
         /// The ids of `registry`'s projects in the order SQLite listed them: by code.
         var byCode: [Int] = []
     }
 
-    /// One project's figures as they are summed. Positions are kept per position date, in the
-    /// order of `EvaluationRequest.dates` (unique and sorted), and every change is made in place.
-    struct Accumulator {
+    /// Each project's figures as they are summed, one table per figure indexed by project id
+    /// (positions and windows: `dates` or `windows` cells per id, in the order of
+    /// `EvaluationRequest.dates` and of the windows). Every change is an index into an array:
+    /// a value per project, reached through an optional, was copied in and out at every step.
+    struct ProjectSums {
+        let dates: Int
+        let windowCount: Int
+        /// The projects with a plan line or a ledger entry in the year.
+        var present: [Bool]
         var positions: [Position]
-        var uncounted = Position.zero
-        var windows: [VND] = []
-        var projectClass: ProjectClass?
+        var uncounted: [Position]
+        var windows: [VND]
+        var projectClass: [ProjectClass?]
         /// The (effective date, row id) of the plan line `projectClass` comes from: the latest.
-        var classFrom: (day: Int64, id: Int64) = (.min, .min)
-        var breakdown: [Slice: Position] = [:]
+        var classFrom: [(day: Int64, id: Int64)]
+        var breakdown: [[Slice: Position]]
 
-        init(dates: Int) { positions = [Position](repeating: .zero, count: dates) }
+        init(ids: Int, dates: Int, windowCount: Int) {
+            self.dates = dates
+            self.windowCount = windowCount
+            present = [Bool](repeating: false, count: ids)
+            positions = [Position](repeating: .zero, count: ids * dates)
+            uncounted = [Position](repeating: .zero, count: ids)
+            windows = [VND](repeating: 0, count: ids * windowCount)
+            projectClass = [ProjectClass?](repeating: nil, count: ids)
+            classFrom = [(day: Int64, id: Int64)](repeating: (.min, .min), count: ids)
+            breakdown = [[Slice: Position]](repeating: [:], count: ids)
+        }
     }
 
     static func registryAndPlans(_ db: Database, request: EvaluationRequest, investor: InvestorID?) throws -> RegistryAndPlans {
@@ -164,11 +180,12 @@ extension Store {
         // and at the as-of date per tranche and fund source. Every sum is of integers, and an
         // import keeps each project's and year's sum of plan amounts (in absolute values) below
         // `largestProjectYearTotalVND`, so adding line by line gives the figures `SUM` gave.
-        var acc = [Accumulator?](repeating: nil, count: maxID + 1)
+        var sums = ProjectSums(ids: maxID + 1, dates: positionDays.count, windowCount: request.windowCount)
         do {
             // A handful of fund-source spellings over tens of thousands of lines: each key made once.
             var keys: [[UInt8]: String] = [:]
             let dateCount = positionDays.count
+            let isCounted = Store.countedByStoreCode(counted)
             let current = Array("transitional".utf8), newStart = Array("new_start".utf8)
             try db.forEachRawRow("""
                 SELECT project_id, tranche, fund_source, amount, effective_on, class, id FROM plan_line
@@ -176,23 +193,22 @@ extension Store {
                 """, arguments: StatementArguments([request.planYear] + investorArgs)) { r in
                 let id = Int(r.int64(0))
                 guard id >= 0 && id <= maxID && registry[id] != nil else { return }
-                if acc[id] == nil { acc[id] = Accumulator(dates: dateCount) }
+                sums.present[id] = true
                 let day = r.int64(4), rowID = r.int64(6)
-                if let from = acc[id]?.classFrom, (day, rowID) > from {
+                if (day, rowID) > sums.classFrom[id] {
                     let text = r.bytes(5)
-                    acc[id]?.classFrom = (day, rowID)
-                    acc[id]?.projectClass = text.elementsEqual(current) ? .transitional
-                        : text.elementsEqual(newStart) ? .newStart : nil
+                    sums.classFrom[id] = (day, rowID)
+                    sums.projectClass[id] = text.elementsEqual(current) ? .transitional : text.elementsEqual(newStart) ? .newStart : nil
                 }
                 let amount = r.int64(3)
                 let tranche = Tranche(storeCode: r.int64(1))
                 func what() -> String { "the plan of project \(registry[id]?.code ?? "#\(id)")" }
-                if counted.contains(tranche) {
+                if isCounted[Int(tranche.storeCode)] {
                     for i in 0..<dateCount where day <= positionDays[i] {
-                        try acc[id]?.positions[i].planVND.add(amount, what: what())
+                        try sums.positions[id * dateCount + i].planVND.add(amount, what: what())
                     }
                 } else if day <= asOfDay {
-                    try acc[id]?.uncounted.planVND.add(amount, what: what())
+                    try sums.uncounted[id].planVND.add(amount, what: what())
                 }
                 guard day <= asOfDay else { return }
                 let stored = r.bytes(2)
@@ -201,11 +217,18 @@ extension Store {
                     key = FundSource.key(String(decoding: stored, as: UTF8.self))
                     keys[Array(stored)] = key
                 }
-                try acc[id]?.breakdown[Slice(tranche: tranche, fundSource: key), default: .zero].planVND
-                    .add(amount, what: what())
+                try sums.breakdown[id][Slice(tranche: tranche, fundSource: key), default: .zero].planVND.add(amount, what: what())
             }
         }
-        return RegistryAndPlans(registry: registry, acc: acc, byCode: byCode)
+        return RegistryAndPlans(registry: registry, sums: sums, byCode: byCode)
+    }
+
+    /// Whether each tranche is counted, indexed by its store code (0, 1, 2): a look-up per plan
+    /// line and ledger group without hashing.
+    static func countedByStoreCode(_ counted: Set<Tranche>) -> [Bool] {
+        var out = [Bool](repeating: false, count: Tranche.allCases.count)
+        for t in Tranche.allCases { out[Int(t.storeCode)] = counted.contains(t) }
+        return out
     }
 
     /// Gives each project the investor that held it on `date` and its lineage up to then.
@@ -219,56 +242,57 @@ extension Store {
     }
 
     /// The snapshots of the registry's projects from their plans and ledger sums, by code.
-    static func assemble(_ plans: consuming RegistryAndPlans, _ sums: LedgerSums, request: EvaluationRequest) throws -> [ProjectSnapshot] {
+    static func assemble(_ plans: consuming RegistryAndPlans, _ ledger: LedgerSums, request: EvaluationRequest) throws -> [ProjectSnapshot] {
         let positionDates = request.dates
+        let dateCount = positionDates.count
         let windowCount = request.windowCount
-        let counted = request.rules.countedTranches
+        let isCounted = Store.countedByStoreCode(request.rules.countedTranches)
         let registry = plans.registry
-        // Taken out of `plans`, not copied: a copy of 20,000 accumulators, each with its tables.
-        var acc: [Accumulator?] = []
-        swap(&acc, &plans.acc)
+        // Taken out of `plans`, not copied.
+        var sums = ProjectSums(ids: 0, dates: dateCount, windowCount: windowCount)
+        swap(&sums, &plans.sums)
+        precondition(sums.dates == dateCount && sums.windowCount == windowCount, "plans and ledger summed for one request")
 
         // Ledger: the sums of LedgerSums, per project and tranche (projects outside the
         // registry - another investor's, in an investor's view - are left out).
-        try sums.forEachGroup { id, tranche, disbursed, advance, windows in
+        try ledger.forEachGroup { id, tranche, disbursed, advance, windows in
             guard id >= 0 && id < registry.count && registry[id] != nil else { return }
-            if acc[id] == nil { acc[id] = Accumulator(dates: positionDates.count) }
-            if counted.contains(tranche) {
-                var runningDisbursed: VND = 0, runningAdvance: VND = 0
-                for i in 0..<positionDates.count {
+            sums.present[id] = true
+            var runningDisbursed: VND = 0, runningAdvance: VND = 0
+            if isCounted[Int(tranche.storeCode)] {
+                for i in 0..<dateCount {
                     runningDisbursed = try runningDisbursed.checkedAdding(disbursed[i], context: "a disbursed total")
                     runningAdvance = try runningAdvance.checkedAdding(advance[i], context: "an advance total")
-                    try acc[id]?.positions[i].add(disbursedVND: runningDisbursed, advanceVND: runningAdvance)
+                    try sums.positions[id * dateCount + i].add(disbursedVND: runningDisbursed, advanceVND: runningAdvance)
                 }
-                if acc[id]?.windows.isEmpty ?? false { acc[id]?.windows = [VND](repeating: 0, count: windowCount) }
                 for k in 0..<windowCount {
-                    if let w = acc[id]?.windows[k] { acc[id]?.windows[k] = try w.checkedAdding(windows[k], context: "a 28-day window") }
+                    let cell = id * windowCount + k
+                    sums.windows[cell] = try sums.windows[cell].checkedAdding(windows[k], context: "a 28-day window")
                 }
             } else {
-                var totalDisbursed: VND = 0, totalAdvance: VND = 0
-                for i in 0..<positionDates.count {
-                    totalDisbursed = try totalDisbursed.checkedAdding(disbursed[i], context: "a disbursed total")
-                    totalAdvance = try totalAdvance.checkedAdding(advance[i], context: "an advance total")
+                for i in 0..<dateCount {
+                    runningDisbursed = try runningDisbursed.checkedAdding(disbursed[i], context: "a disbursed total")
+                    runningAdvance = try runningAdvance.checkedAdding(advance[i], context: "an advance total")
                 }
-                try acc[id]?.uncounted.add(disbursedVND: totalDisbursed, advanceVND: totalAdvance)
+                try sums.uncounted[id].add(disbursedVND: runningDisbursed, advanceVND: runningAdvance)
             }
         }
-        try sums.forEachFundSourcePart { id, slice, disbursed, advance in
+        try ledger.forEachFundSourcePart { id, slice, disbursed, advance in
             guard id >= 0 && id < registry.count && registry[id] != nil else { return }
-            if acc[id] == nil { acc[id] = Accumulator(dates: positionDates.count) }
-            try acc[id]?.breakdown[slice, default: .zero].add(disbursedVND: disbursed, advanceVND: advance)
+            sums.present[id] = true
+            try sums.breakdown[id][slice, default: .zero].add(disbursedVND: disbursed, advanceVND: advance)
         }
 
-        var out: [ProjectSnapshot] = []
-        out.reserveCapacity(plans.byCode.count)
-        let zeroWindows = [VND](repeating: 0, count: windowCount)
-        for id in plans.byCode {
-            guard let project = registry[id], let a = acc[id] else { continue }
-            out.append(ProjectSnapshot(project: project, projectClass: a.projectClass,
-                                       positions: Positions(dates: positionDates, values: a.positions),
-                                       uncounted: a.uncounted,
-                                       activity: Activity(windows: a.windows.isEmpty ? zeroWindows : a.windows),
-                                       breakdown: Breakdown(parts: a.breakdown)))
+        // Each snapshot made on the cores, in the registry's order.
+        let summed = sums
+        let listed = plans.byCode.compactMap { id in summed.present[id] ? registry[id].map { (id, $0) } : nil }
+        var out = try Parallel.map(listed) { id, project in
+            ProjectSnapshot(project: project, projectClass: summed.projectClass[id],
+                            positions: Positions(dates: positionDates,
+                                                 values: Array(summed.positions[(id * dateCount)..<((id + 1) * dateCount)])),
+                            uncounted: summed.uncounted[id],
+                            activity: Activity(windows: Array(summed.windows[(id * windowCount)..<((id + 1) * windowCount)])),
+                            breakdown: Breakdown(parts: summed.breakdown[id]))
         }
         // SQLite ordered the codes by their bytes; the snapshots are in the order of Swift's `<`
         // on strings, which agrees for every code in NFC. Checked in one pass, sorted otherwise.
