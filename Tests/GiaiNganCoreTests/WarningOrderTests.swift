@@ -57,7 +57,7 @@ final class WarningOrderTests: XCTestCase {
             let c: ProjectClass = k % 4 == 0 ? .newStart : .transitional
             world.project(code, investor: investors[k % investors.count], class: c, plan: 1_000_000_000,
                           procedures: k % 8 == 0 ? "2023-02-01" : nil)
-            if k % 5 != 0 { world.pay(code, Int64(k % 11) * 120_000_000, on: "2023-03-15") }
+            if k % 5 != 0 { world.pay(code, Int64(k % 11 + 1) * 80_000_000, on: "2023-03-15") }
             if k % 7 == 0 { world.pay(code, 1_500_000_000, on: "2023-05-02") }
         }
         for asOf in ["2023-03-31", "2023-05-20", "2023-07-01", "2024-02-01"] {
