@@ -33,7 +33,8 @@ struct LedgerSums {
     private let maxID: Int64
     /// Group of (project, tranche) at `trancheCount * id + tranche`; -1 means not seen yet.
     private var groupOf: [Int32]
-    private var cells: [VND] = []
+    /// `width` cells per group, in the order groups were met.
+    private var cells = Cells(capacity: 1 << 14)
     private var groupKeys: [(id: Int64, tranche: Tranche)] = []
     /// The fund sources met, in the order met, as stored and as `FundSource.key` makes them.
     private var sourceBytes: [[UInt8]] = []
@@ -42,9 +43,11 @@ struct LedgerSums {
     /// longer codes are compared in full.
     private var sourcePrefixes: [(count: Int, prefix: UInt64)] = []
     private var fundSources: [String] = []
-    /// Per fund source: disbursed and advances at the as-of date of each group, two cells a
-    /// group. Fund sources are few and met early, so each gets a column grown with the groups.
-    private var fundSourceCells: [[VND]] = []
+    /// Fund sources a group has room for: when more are met, every group is given twice as many.
+    private var sourceCapacity = 8
+    /// Per group, `2 * sourceCapacity` cells: disbursed and advances at the as-of date for each
+    /// fund source, in the order the sources were met.
+    private var sourceCells = Cells(capacity: 1 << 14)
 
     private static let trancheCount = Tranche.allCases.count
 
@@ -99,26 +102,33 @@ struct LedgerSums {
     }
 
     /// The group of (project `id`, tranche code `tranche`), made when first met.
+    @inline(__always)
     private mutating func group(id: Int64, tranche: Int64) -> Int {
         let slot = LedgerSums.trancheCount * Int(id) + Int(tranche)
         let known = Int(groupOf[slot])
-        if known != -1 { return known }
+        return known != -1 ? known : newGroup(slot: slot, id: id, tranche: tranche)
+    }
+
+    @inline(never)
+    private mutating func newGroup(slot: Int, id: Int64, tranche: Int64) -> Int {
         let group = groupKeys.count
         groupOf[slot] = Int32(group)
         groupKeys.append((id, Tranche(storeCode: tranche)))
-        cells.append(contentsOf: repeatElement(0, count: width))
-        for f in fundSourceCells.indices { fundSourceCells[f].append(contentsOf: [0, 0]) }
+        _ = cells.appendZeros(width)
+        _ = sourceCells.appendZeros(2 * sourceCapacity)
         return group
     }
 
     /// The first 8 bytes of `bytes` (fewer when shorter, the rest zero), as one number.
+    @inline(__always)
     private static func prefix(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var value: UInt64 = 0
-        for (i, byte) in bytes.prefix(8).enumerated() { value |= UInt64(byte) << (8 * i) }
+        if let base = bytes.baseAddress { withUnsafeMutableBytes(of: &value) { $0.baseAddress?.copyMemory(from: base, byteCount: min(bytes.count, 8)) } }
         return value
     }
 
     /// The index of a fund source stored as `bytes`, added when first met.
+    @inline(__always)
     private mutating func source(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         let count = bytes.count, prefix = LedgerSums.prefix(bytes)
         for f in sourcePrefixes.indices where sourcePrefixes[f].count == count && sourcePrefixes[f].prefix == prefix {
@@ -129,11 +139,28 @@ struct LedgerSums {
                 return f
             }
         }
+        return newSource(bytes, count: count, prefix: prefix)
+    }
+
+    @inline(never)
+    private mutating func newSource(_ bytes: UnsafeBufferPointer<UInt8>, count: Int, prefix: UInt64) -> Int {
+        if sourceBytes.count == sourceCapacity { widenSources() }
         sourcePrefixes.append((count, prefix))
         sourceBytes.append(Array(bytes))
         fundSources.append(FundSource.key(String(decoding: bytes, as: UTF8.self)))
-        fundSourceCells.append([VND](repeating: 0, count: 2 * groupKeys.count))
         return sourceBytes.count - 1
+    }
+
+    /// Gives every group room for twice as many fund sources, keeping its sums.
+    private mutating func widenSources() {
+        let old = 2 * sourceCapacity, new = 2 * old
+        let widened = Cells(capacity: max(1, groupKeys.count) * new)
+        for g in groupKeys.indices {
+            let to = widened.appendZeros(new)
+            (widened.base + to).update(from: sourceCells.base + g * old, count: old)
+        }
+        sourceCells = widened
+        sourceCapacity *= 2
     }
 
     /// Adds the entries of the plan year dated after day `after` (any date when nil) through day
@@ -152,6 +179,12 @@ struct LedgerSums {
         try statement.setArguments([planYear, after.map(Int64.init) ?? Int64.min, min(through, asOfDay)])
         let s = statement.sqliteStatement
         let trancheCount = Int64(LedgerSums.trancheCount)
+        if !isKnownUniquelyReferenced(&cells) { cells = cells.copy() }
+        if !isKnownUniquelyReferenced(&sourceCells) { sourceCells = sourceCells.copy() }
+        // The cells are reached through their addresses, taken again whenever a group or a
+        // fund source is added (which may move them): no bounds or uniqueness check per entry.
+        var cellBase = cells.base, sourceBase = sourceCells.base
+        var sourceWidth = 2 * sourceCapacity
         var currentDay = Int.min
         var bucket = 0          // index of the first position date on or after the entry's date
         var window = -1         // the entry's window, or -1 when it is older than the first one
@@ -167,10 +200,16 @@ struct LedgerSums {
             let id = sqlite3_column_int64(s, 1)
             let tranche = sqlite3_column_int64(s, 2)
             guard id >= 0 && id <= maxID && tranche >= 0 && tranche < trancheCount else { continue }
+            let groupsBefore = groupKeys.count, sourcesBefore = sourceBytes.count
             let group = self.group(id: id, tranche: tranche)
-            let count = Int(sqlite3_column_bytes(s, 5))
             let text = sqlite3_column_text(s, 5)
+            let count = Int(sqlite3_column_bytes(s, 5))
             let source = self.source(UnsafeBufferPointer(start: count > 0 ? text : nil, count: count > 0 ? count : 0))
+            if groupKeys.count != groupsBefore || sourceBytes.count != sourcesBefore {
+                cellBase = cells.base
+                sourceBase = sourceCells.base
+                sourceWidth = 2 * sourceCapacity
+            }
             if day != currentDay {
                 currentDay = day
                 bucket = positionDays.firstIndex { $0 >= day } ?? positionDays.count - 1
@@ -178,15 +217,16 @@ struct LedgerSums {
                 window = back / Activity.windowDays < windowCount ? back / Activity.windowDays : -1
             }
             let disbursed = sqlite3_column_int64(s, 3), advance = sqlite3_column_int64(s, 4)
-            let base = group * width
-            cells[base + bucket] = try cells[base + bucket].checkedAdding(disbursed, context: "a disbursed total")
-            cells[base + positionCount + bucket] = try cells[base + positionCount + bucket].checkedAdding(advance, context: "an advance total")
+            let cell = cellBase + group * width
+            cell[bucket] = try cell[bucket].checkedAdding(disbursed, context: "a disbursed total")
+            cell[positionCount + bucket] = try cell[positionCount + bucket].checkedAdding(advance, context: "an advance total")
             if window >= 0 {
-                let w = base + 2 * positionCount + window
-                cells[w] = try cells[w].checkedAdding(disbursed, context: "a 28-day window")
+                let w = 2 * positionCount + window
+                cell[w] = try cell[w].checkedAdding(disbursed, context: "a 28-day window")
             }
-            fundSourceCells[source][2 * group] = try fundSourceCells[source][2 * group].checkedAdding(disbursed, context: "a disbursed total")
-            fundSourceCells[source][2 * group + 1] = try fundSourceCells[source][2 * group + 1].checkedAdding(advance, context: "an advance total")
+            let sourceCell = sourceBase + group * sourceWidth + 2 * source
+            sourceCell[0] = try sourceCell[0].checkedAdding(disbursed, context: "a disbursed total")
+            sourceCell[1] = try sourceCell[1].checkedAdding(advance, context: "an advance total")
         }
     }
 
@@ -196,21 +236,25 @@ struct LedgerSums {
     mutating func merge(_ other: LedgerSums) throws {
         precondition(other.planYear == planYear && other.asOfDay == asOfDay && other.width == width,
                      "parts of one request are merged")
+        if !isKnownUniquelyReferenced(&cells) { cells = cells.copy() }
+        if !isKnownUniquelyReferenced(&sourceCells) { sourceCells = sourceCells.copy() }
         var groupMap = [Int](repeating: 0, count: other.groupKeys.count)
         for (g, key) in other.groupKeys.enumerated() {
             let slot = LedgerSums.trancheCount * Int(key.id) + Int(key.tranche.storeCode)
             if slot >= groupOf.count { groupOf.append(contentsOf: repeatElement(-1, count: slot - groupOf.count + 1)) }
             groupMap[g] = group(id: key.id, tranche: key.tranche.storeCode)
-            let from = g * other.width, to = groupMap[g] * width
-            for i in 0..<width {
-                cells[to + i] = try cells[to + i].checkedAdding(other.cells[from + i], context: "a ledger total")
-            }
+        }
+        for (g, to) in groupMap.enumerated() {
+            let from = other.cells.base + g * other.width, into = cells.base + to * width
+            for i in 0..<width { into[i] = try into[i].checkedAdding(from[i], context: "a ledger total") }
         }
         for (f, bytes) in other.sourceBytes.enumerated() {
             let mine = bytes.withUnsafeBufferPointer { source($0) }
+            let otherWidth = 2 * other.sourceCapacity, myWidth = 2 * sourceCapacity
             for (g, to) in groupMap.enumerated() {
-                fundSourceCells[mine][2 * to] = try fundSourceCells[mine][2 * to].checkedAdding(other.fundSourceCells[f][2 * g], context: "a disbursed total")
-                fundSourceCells[mine][2 * to + 1] = try fundSourceCells[mine][2 * to + 1].checkedAdding(other.fundSourceCells[f][2 * g + 1], context: "an advance total")
+                let from = other.sourceCells.base + g * otherWidth + 2 * f, into = sourceCells.base + to * myWidth + 2 * mine
+                into[0] = try into[0].checkedAdding(from[0], context: "a disbursed total")
+                into[1] = try into[1].checkedAdding(from[1], context: "an advance total")
             }
         }
     }
@@ -219,13 +263,15 @@ struct LedgerSums {
     /// outstanding advances at the as-of date. Two stored spellings of one code (`nstw`, `NSTW`)
     /// are one key.
     func forEachFundSourcePart(_ body: (_ id: Int, _ slice: Slice, _ disbursed: VND, _ advance: VND) throws -> Void) rethrows {
+        let sourceWidth = 2 * sourceCapacity
         for (f, source) in fundSources.enumerated() {
-            let column = fundSourceCells[f]
             var slices: [Tranche: Slice] = [:]
-            for (g, key) in groupKeys.enumerated() where column[2 * g] != 0 || column[2 * g + 1] != 0 {
+            for (g, key) in groupKeys.enumerated() {
+                let cell = sourceCells.base + g * sourceWidth + 2 * f
+                guard cell[0] != 0 || cell[1] != 0 else { continue }
                 let slice = slices[key.tranche] ?? Slice(tranche: key.tranche, fundSource: source)
                 slices[key.tranche] = slice
-                try body(Int(key.id), slice, column[2 * g], column[2 * g + 1])
+                try body(Int(key.id), slice, cell[0], cell[1])
             }
         }
     }
@@ -236,14 +282,54 @@ struct LedgerSums {
     /// valid during the call only.
     func forEachGroup(_ body: (_ id: Int, _ tranche: Tranche, _ disbursed: UnsafeBufferPointer<VND>,
                                _ advance: UnsafeBufferPointer<VND>, _ windows: UnsafeBufferPointer<VND>) throws -> Void) rethrows {
-        try cells.withUnsafeBufferPointer { cells in
+        try withExtendedLifetime(cells) {
             for (g, key) in groupKeys.enumerated() {
-                let base = g * width
+                let cell = UnsafePointer(cells.base + g * width)
                 try body(Int(key.id), key.tranche,
-                         UnsafeBufferPointer(rebasing: cells[base..<(base + positionCount)]),
-                         UnsafeBufferPointer(rebasing: cells[(base + positionCount)..<(base + 2 * positionCount)]),
-                         UnsafeBufferPointer(rebasing: cells[(base + 2 * positionCount)..<(base + width)]))
+                         UnsafeBufferPointer(start: cell, count: positionCount),
+                         UnsafeBufferPointer(start: cell + positionCount, count: positionCount),
+                         UnsafeBufferPointer(start: cell + 2 * positionCount, count: windowCount))
             }
         }
+    }
+}
+
+/// Cells of VND that grow at the end, reached by address in a scan's inner loop (an array
+/// checked its bounds and its uniqueness at every write, three to five writes per entry).
+/// `LedgerSums` copies them before changing cells it shares, so it keeps value semantics.
+final class Cells {
+    private(set) var base: UnsafeMutablePointer<VND>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(16, capacity)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Appends `n` cells of zero; returns the index of the first. Cells may move.
+    func appendZeros(_ n: Int) -> Int {
+        let first = count
+        if count + n > capacity {
+            var grown = 2 * capacity
+            while grown < count + n { grown *= 2 }
+            let moved = UnsafeMutablePointer<VND>.allocate(capacity: grown)
+            moved.moveInitialize(from: base, count: count)
+            base.deallocate()
+            base = moved
+            capacity = grown
+        }
+        (base + count).initialize(repeating: 0, count: n)
+        count += n
+        return first
+    }
+
+    func copy() -> Cells {
+        let copy = Cells(capacity: count)
+        _ = copy.appendZeros(count)
+        copy.base.update(from: base, count: count)
+        return copy
     }
 }
