@@ -320,6 +320,17 @@ struct JSONBytes {
 
     private static let indents: StaticString = "\n              "
 
+    /// Whether any of the 8 bytes of `word` is a control character, a quote, a backslash or
+    /// 0xE2 (the lead byte of U+2028 and U+2029): the bytes `quote` looks at one by one. Never
+    /// false when one is (a true for other bytes only costs the slow path).
+    @inline(__always)
+    static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+        let control = (word &- ones &* 0x20) & ~word & highs != 0      // some byte below 0x20
+        return control || hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C)) || hasZero(word ^ (ones &* 0xE2))
+    }
+
     /// `s` as a JSON string: quotes, backslashes and control characters escaped, U+2028 and
     /// U+2029 too (JavaScript cannot hold them raw), everything else copied as UTF-8.
     mutating func quote(_ s: String) {
@@ -330,6 +341,12 @@ struct JSONBytes {
             var i = 0
             let n = utf8.count
             while i < n {
+                // Eight bytes at a time while none of them needs escaping (the common case).
+                if let base = utf8.baseAddress, n - i >= 8,
+                   !JSONBytes.mayNeedEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
+                    i += 8
+                    continue
+                }
                 let b = utf8[i]
                 // Most bytes need nothing: printable ASCII other than a quote or a backslash,
                 // and the bytes of characters other than U+2028/U+2029 (which start with E2).

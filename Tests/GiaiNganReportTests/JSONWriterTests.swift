@@ -114,4 +114,41 @@ final class JSONWriterTests: XCTestCase {
         XCTAssertEqual(String(decoding: taken.out.bytes, as: UTF8.self) + "\n", value)
         XCTAssertEqual(String(decoding: madeHere.out.bytes, as: UTF8.self) + "\n", value)
     }
+
+    /// The eight-bytes-at-a-time test of `quote` says yes for every byte it must look at, in
+    /// every position of the word, and no for a word of bytes that need nothing.
+    func test_theWordTestFindsEveryByteThatMayNeedEscaping() {
+        let plain = Array("abcdefgh".utf8)
+        for value in 0...255 {
+            let needs = value < 0x20 || value == 0x22 || value == 0x5C || value == 0xE2
+            for position in 0..<8 {
+                var bytes = plain
+                bytes[position] = UInt8(value)
+                let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                if needs { XCTAssertTrue(JSONBytes.mayNeedEscape(word), "byte \(value) at \(position)") }
+            }
+            let same = [UInt8](repeating: UInt8(value), count: 8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+            XCTAssertEqual(JSONBytes.mayNeedEscape(same), needs, "eight bytes \(value)")
+        }
+        XCTAssertFalse(JSONBytes.mayNeedEscape(Array("Đường 1".utf8 + [0x21]).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }))
+    }
+
+    /// Quoting text of every length, with characters to escape anywhere among Vietnamese letters,
+    /// gives what Foundation reads back as the same text, with U+2028/U+2029 escaped.
+    func test_quotedTextOfEveryLengthReadsBackUnchanged() throws {
+        let pieces = ["a", "Đ", "ường", "\"", "\\", "\n", "\t", "\u{01}", "\u{1F}", "\u{2028}", "\u{2029}", "₫", "–", "😀", "xyz12345"]
+        var generator = SystemRandomNumberGenerator()
+        for length in 0..<60 {
+            var text = ""
+            for _ in 0..<length { text += pieces[Int.random(in: 0..<pieces.count, using: &generator)] }
+            var out = JSONBytes()
+            out.quote(text)
+            let quoted = String(decoding: out.bytes, as: UTF8.self)
+            XCTAssertFalse(quoted.contains("\u{2028}") || quoted.contains("\u{2029}"), quoted)
+            XCTAssertFalse(quoted.utf8.dropFirst().dropLast().contains { $0 < 0x20 }, quoted)
+            let back = try JSONSerialization.jsonObject(with: Data(("[" + quoted + "]").utf8)) as? [String]
+            XCTAssertEqual(back, [text], quoted)
+        }
+    }
 }
+
