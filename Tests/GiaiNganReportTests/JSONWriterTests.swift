@@ -113,6 +113,15 @@ final class JSONWriterTests: XCTestCase {
         let value = JSONTree.make { member({ [] }, into: &$0) }.serialized()
         XCTAssertEqual(String(decoding: taken.out.bytes, as: UTF8.self) + "\n", value)
         XCTAssertEqual(String(decoding: madeHere.out.bytes, as: UTF8.self) + "\n", value)
+        // To a sink, the member written elsewhere goes out as it is, after the text before it.
+        var pieces: [[UInt8]] = []
+        withoutActuallyEscaping({ (b: UnsafeRawBufferPointer) in pieces.append(Array(b)) }) { sink in
+            var streamed = JSONWriter(sink: sink)
+            member({ made }, into: &streamed)
+            streamed.finish()
+        }
+        XCTAssertEqual(String(decoding: pieces.joined(), as: UTF8.self), value)
+        XCTAssertTrue(pieces.contains(made), "handed on whole, not copied into a piece")
     }
 
     /// The eight-bytes-at-a-time test of `quote` says yes for every byte it must look at, in
