@@ -41,7 +41,7 @@ public enum JSONReport {
     /// The report, member by member. `warningsWritten` gives the `warnings` array already
     /// written as text (at depth 1), to an output that takes text.
     static func report<W: JSONOut>(_ e: Evaluation, lang: Language, scope: ReportScope,
-                                   warningsWritten: (() -> [UInt8])?, into w: inout W) {
+                                   warningsWritten: (() -> ByteStore)?, into w: inout W) {
         let lineages = e.lineagesByInvestor()
         w.beginObject()
         w.key("format"); w.string(formatName)
@@ -138,7 +138,7 @@ public enum JSONReport {
 
     /// Starts writing the `warnings` array - sentences and all, a large part of the work - on a
     /// second thread, as `report` would write it; the rest is written meanwhile.
-    static func warningsInBackground(_ e: Evaluation, lang: Language) -> () -> [UInt8] {
+    static func warningsInBackground(_ e: Evaluation, lang: Language) -> () -> ByteStore {
         let job = Background {
             var w = JSONWriter(indent: 1, reserve: 4096 + 1100 * e.warnings.count)
             warnings(e, lang: lang, into: &w)

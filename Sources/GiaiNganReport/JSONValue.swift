@@ -93,7 +93,7 @@ protocol JSONOut {
     mutating func elementWritten()
     /// A member's value that `bytes` holds, written elsewhere at this depth, when this output
     /// is text and `bytes` is given; otherwise `make` writes it here.
-    mutating func written(_ bytes: (() -> [UInt8])?, otherwise make: (inout Self) -> Void)
+    mutating func written(_ bytes: (() -> ByteStore)?, otherwise make: (inout Self) -> Void)
 }
 
 extension JSONOut {
@@ -207,7 +207,7 @@ struct JSONWriter: JSONOut {
         out.bytes.removeAll(keepingCapacity: true)
     }
 
-    mutating func written(_ bytes: (() -> [UInt8])?, otherwise make: (inout JSONWriter) -> Void) {
+    mutating func written(_ bytes: (() -> ByteStore)?, otherwise make: (inout JSONWriter) -> Void) {
         guard let bytes else { return make(&self) }
         separate()
         let text = bytes()
@@ -276,7 +276,7 @@ struct JSONTree: JSONOut {
     mutating func rate(_ r: Rate?) { add(r.map { .number($0.fractionText(digits: 6)) } ?? .null) }
     mutating func date(_ d: CivilDate) { add(.string(d.description)) }
     mutating func elementWritten() {}
-    mutating func written(_ bytes: (() -> [UInt8])?, otherwise make: (inout JSONTree) -> Void) { make(&self) }
+    mutating func written(_ bytes: (() -> ByteStore)?, otherwise make: (inout JSONTree) -> Void) { make(&self) }
 
     /// What `write` writes, as a value.
     static func make(_ write: (inout JSONTree) -> Void) -> JSONValue {
@@ -286,11 +286,95 @@ struct JSONTree: JSONOut {
     }
 }
 
+/// Bytes appended at the end, by `memcpy`: JSON text is written a few bytes at a time (some
+/// 90 MB for a large province), and an array's `append(contentsOf:)` went through its generic
+/// copy for each of millions of pieces. A value: a copy that is changed gets its own storage
+/// first, as an array's does, which is also why it can be handed to another thread.
+struct ByteStore: RandomAccessCollection, ExpressibleByArrayLiteral, @unchecked Sendable {
+    /// Storage that is never resized: growing makes a new block.
+    final class Block {
+        let base: UnsafeMutablePointer<UInt8>
+        let capacity: Int
+        init(capacity: Int) {
+            self.capacity = Swift.max(64, capacity)
+            base = .allocate(capacity: self.capacity)
+        }
+        deinit { base.deallocate() }
+    }
+
+    private var block: Block
+    private(set) var count = 0
+
+    init() { block = Block(capacity: 1 << 16) }
+    init(arrayLiteral elements: UInt8...) {
+        block = Block(capacity: elements.count)
+        for e in elements { append(e) }
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+    subscript(position: Int) -> UInt8 {
+        precondition(position >= 0 && position < count, "index within the bytes")
+        return block.base[position]
+    }
+
+    /// Room for `capacity` bytes in all.
+    mutating func reserveCapacity(_ capacity: Int) {
+        if capacity > block.capacity || !isKnownUniquelyReferenced(&block) { move(to: Swift.max(capacity, count)) }
+    }
+
+    private mutating func move(to capacity: Int) {
+        let moved = Block(capacity: capacity)
+        moved.base.update(from: block.base, count: count)
+        block = moved
+    }
+
+    /// Room for `n` more bytes in storage this value alone holds.
+    @inline(__always)
+    private mutating func prepare(_ n: Int) {
+        if count + n > block.capacity || !isKnownUniquelyReferenced(&block) {
+            move(to: Swift.max(count + n, count > block.capacity / 2 ? 2 * block.capacity : block.capacity))
+        }
+    }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        prepare(1)
+        block.base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        prepare(bytes.count)
+        (block.base + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func append(contentsOf bytes: UnsafeRawBufferPointer) {
+        append(contentsOf: bytes.bindMemory(to: UInt8.self))
+    }
+
+    mutating func append(contentsOf bytes: [UInt8]) { bytes.withUnsafeBufferPointer { append(contentsOf: $0) } }
+
+    mutating func append(contentsOf bytes: ByteStore) { bytes.withUnsafeBytes { append(contentsOf: $0) } }
+
+    mutating func removeAll(keepingCapacity: Bool = false) {
+        if !keepingCapacity { block = Block(capacity: 64) } else if !isKnownUniquelyReferenced(&block) { block = Block(capacity: block.capacity) }
+        count = 0
+    }
+
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withExtendedLifetime(block) { try body(UnsafeRawBufferPointer(start: block.base, count: count)) }
+    }
+}
+
 /// The UTF-8 bytes of JSON text being written.
 struct JSONBytes {
-    var bytes: [UInt8] = []
+    var bytes = ByteStore()
 
-    init() { bytes.reserveCapacity(1 << 16) }
+    init() {}
 
     mutating func append(_ text: String) {
         var text = text
@@ -309,7 +393,7 @@ struct JSONBytes {
                 magnitude /= 10
                 count += 1
             } while magnitude > 0
-            bytes.append(contentsOf: buffer[(24 - count)...])
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(24 - count)...]))
         }
     }
 

@@ -98,7 +98,7 @@ final class JSONWriterTests: XCTestCase {
 
     /// A member written elsewhere is taken as it was written; without it, the writer makes it.
     func test_aMemberWrittenElsewhereIsTakenAsWritten_orMadeHere() {
-        func member<W: JSONOut>(_ bytes: (() -> [UInt8])?, into w: inout W) {
+        func member<W: JSONOut>(_ bytes: (() -> ByteStore)?, into w: inout W) {
             w.beginObject()
             w.key("a"); w.int(1)
             w.key("list"); w.written(bytes) { w in w.array { w in w.int(2); w.string("x") } }
@@ -121,7 +121,7 @@ final class JSONWriterTests: XCTestCase {
             streamed.finish()
         }
         XCTAssertEqual(String(decoding: pieces.joined(), as: UTF8.self), value)
-        XCTAssertTrue(pieces.contains(made), "handed on whole, not copied into a piece")
+        XCTAssertTrue(pieces.contains(Array(made)), "handed on whole, not copied into a piece")
     }
 
     /// The eight-bytes-at-a-time test of `quote` says yes for every byte it must look at, in
@@ -158,6 +158,33 @@ final class JSONWriterTests: XCTestCase {
             let back = try JSONSerialization.jsonObject(with: Data(("[" + quoted + "]").utf8)) as? [String]
             XCTAssertEqual(back, [text], quoted)
         }
+    }
+
+    /// The writer's bytes are a value: a copy that is changed leaves the original as it was,
+    /// growing keeps every byte, and emptying keeps or drops the room as asked.
+    func test_byteStoreIsAValueThatGrowsWithoutLosingAByte() {
+        var a = ByteStore()
+        var expected: [UInt8] = []
+        for k in 0..<200_000 {
+            let byte = UInt8(truncatingIfNeeded: k &* 31)
+            if k % 3 == 0 { a.append(byte) } else { [byte, 0x41].withUnsafeBufferPointer { a.append(contentsOf: $0) } }
+            expected += k % 3 == 0 ? [byte] : [byte, 0x41]
+        }
+        XCTAssertEqual(Array(a), expected)
+        var b = a
+        b.append(0x7A)
+        b.append(contentsOf: [1, 2, 3])
+        XCTAssertEqual(Array(a), expected, "the original is unchanged")
+        XCTAssertEqual(Array(b), expected + [0x7A, 1, 2, 3])
+        var c = b
+        c.removeAll(keepingCapacity: true)
+        XCTAssertTrue(c.isEmpty)
+        XCTAssertEqual(b.count, expected.count + 4, "emptying a copy leaves the original")
+        c.append(contentsOf: a)
+        XCTAssertEqual(Array(c), expected)
+        let literal: ByteStore = [0x22, 0x5C]
+        XCTAssertEqual(Array(literal), [0x22, 0x5C])
+        XCTAssertEqual(literal.withUnsafeBytes { Array($0) }, [0x22, 0x5C])
     }
 }
 
