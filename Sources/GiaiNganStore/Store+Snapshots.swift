@@ -126,7 +126,7 @@ extension Store {
         }
 
         // Registry, by code (the order of the snapshots; checked, not assumed, in `assemble`).
-        // Three tables, not fields of one value: a message made while `acc` is changed reads `registry`.
+        // Separate tables, not fields of one value: a message made while `sums` changes reads `registry`.
         var registry = [Project?](repeating: nil, count: maxID + 1)
         var byCode: [Int] = []
         do {
@@ -186,7 +186,7 @@ extension Store {
             var keys: [[UInt8]: String] = [:]
             let dateCount = positionDays.count
             let isCounted = Store.countedByStoreCode(counted)
-            let current = Array("transitional".utf8), newStart = Array("new_start".utf8)
+            let transitional = Array("transitional".utf8), newStart = Array("new_start".utf8)
             try db.forEachRawRow("""
                 SELECT project_id, tranche, fund_source, amount, effective_on, class, id FROM plan_line
                 WHERE plan_year = ?\(investorFilter)
@@ -198,7 +198,7 @@ extension Store {
                 if (day, rowID) > sums.classFrom[id] {
                     let text = r.bytes(5)
                     sums.classFrom[id] = (day, rowID)
-                    sums.projectClass[id] = text.elementsEqual(current) ? .transitional : text.elementsEqual(newStart) ? .newStart : nil
+                    sums.projectClass[id] = text.elementsEqual(transitional) ? .transitional : text.elementsEqual(newStart) ? .newStart : nil
                 }
                 let amount = r.int64(3)
                 let tranche = Tranche(storeCode: r.int64(1))
