@@ -5,8 +5,8 @@ import GRDB
 extension Store {
     /// The snapshots the core evaluates, computed from the database.
     ///
-    /// Plans are summed in SQL with one conditional sum per date the core needs (the as-of date,
-    /// every checkpoint passed, the window end). Ledger entries are read once, in one range scan of
+    /// Plan lines are read once and summed at each date the core needs (the as-of date, every
+    /// checkpoint passed, the window end). Ledger entries are read once, in one range scan of
     /// the plan year's date index up to the as-of date, and summed as they stream by into fixed
     /// buckets per project and tranche (``LedgerSums``): no entry is kept in memory.
     ///
