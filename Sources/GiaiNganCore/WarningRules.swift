@@ -156,7 +156,10 @@ enum WarningRules {
     }
 
     /// `warnings` in report order, given each one's subject rank (the order of subjects):
-    /// by severity, subject and code, ties in their original order.
+    /// by severity, subject and code, ties in their original order. The order is found on small
+    /// keys and the warnings moved once: sorting the warnings themselves copied each large value
+    /// at every step, which with one warning per project of a big province cost more than
+    /// deriving them.
     static func sorted(_ warnings: [Warning], subjectRanks: [Int]) -> [Warning] {
         precondition(subjectRanks.count == warnings.count, "one subject rank per warning")
         let keys = warnings.indices.map { (warnings[$0].severity.rank, subjectRanks[$0], codeRank[warnings[$0].code] ?? 0) }
@@ -175,25 +178,11 @@ enum WarningRules {
         uniqueKeysWithValues: WarningCode.allCases.sorted { $0.rawValue < $1.rawValue }.enumerated().map { ($1, $0) })
 
     /// `warnings` ordered by severity, subject and code, ties in their original order (a stable
-    /// sort). The order is found on small keys and the warnings moved once: sorting the
-    /// warnings themselves copied each large value at every step, which with one warning per
-    /// project of a big province cost more than deriving them.
-    ///
-    /// Subjects and codes are ranked once each (there are far fewer distinct ones than warnings),
-    /// so that the sort itself compares integers.
+    /// sort), for warnings whose subjects' ranks are not known: each distinct subject is ranked
+    /// once (there are far fewer than warnings) and the order found by ``sorted(_:subjectRanks:)``.
     static func sortedForReports(_ warnings: [Warning]) -> [Warning] {
         let subjects = Set(warnings.map(\.subject)).sorted()
         let subjectRank = Dictionary(uniqueKeysWithValues: subjects.enumerated().map { ($1, $0) })
-        let codes = Set(warnings.map(\.code.rawValue)).sorted()
-        let codeRank = Dictionary(uniqueKeysWithValues: codes.enumerated().map { ($1, $0) })
-        let keys = warnings.map { ($0.severity.rank, subjectRank[$0.subject]!, codeRank[$0.code.rawValue]!) }
-        let order = keys.indices.sorted { i, j in
-            let a = keys[i], b = keys[j]
-            if a.0 != b.0 { return a.0 < b.0 }
-            if a.1 != b.1 { return a.1 < b.1 }
-            if a.2 != b.2 { return a.2 < b.2 }
-            return i < j
-        }
-        return order.map { warnings[$0] }
+        return sorted(warnings, subjectRanks: warnings.map { subjectRank[$0.subject] ?? 0 })
     }
 }
