@@ -12,36 +12,75 @@ public enum JSONReport {
 
     /// The JSON text: what `value(_:lang:scope:)` serialises to.
     public static func render(_ e: Evaluation, lang: Language, scope: ReportScope) -> String {
-        let warnings = warningsInBackground(e, lang: lang)
+        let pieces = ReportPieces(e, lang: lang)
+        defer { pieces.all.finish() }
         var w = JSONWriter(reserve: 4096 + 4600 * e.projects.count)
-        report(e, lang: lang, scope: scope, warningsWritten: warnings, into: &w)
+        report(e, lang: lang, scope: scope, pieces: pieces, into: &w)
         w.out.bytes.append(0x0A)
         return String(decoding: w.out.bytes, as: UTF8.self)
     }
 
     /// Writes the JSON text that `render` returns to `sink`, in pieces of about 1 MiB, so that
-    /// the whole text is never held in memory. The warnings, sentences and all, are written on a
-    /// second thread meanwhile.
+    /// the whole text is never held in memory. The projects and the warnings, sentences and
+    /// all, are made in pieces on the cores (``ReportPieces``).
     public static func write(_ e: Evaluation, lang: Language, scope: ReportScope,
                              to sink: (UnsafeRawBufferPointer) -> Void) {
-        let warnings = warningsInBackground(e, lang: lang)
+        let pieces = ReportPieces(e, lang: lang)
+        defer { pieces.all.finish() }
         withoutActuallyEscaping(sink) { sink in
             var w = JSONWriter(reserve: JSONReport.pieceBytes + (1 << 16), sink: sink, pieceBytes: JSONReport.pieceBytes)
-            report(e, lang: lang, scope: scope, warningsWritten: warnings, into: &w)
+            report(e, lang: lang, scope: scope, pieces: pieces, into: &w)
             w.finish()
         }
     }
 
     static let pieceBytes = 1 << 20
 
-    public static func value(_ e: Evaluation, lang: Language, scope: ReportScope) -> JSONValue {
-        JSONTree.make { report(e, lang: lang, scope: scope, warningsWritten: nil, into: &$0) }
+    /// The `projects` and `warnings` arrays of a report cut into pieces (about 800 KB each at
+    /// the sizes of a national-scale province) made on the cores, from when the text is begun.
+    struct ReportPieces {
+        static let projectsPerPiece = 256
+        static let warningsPerPiece = 1024
+
+        let all: OrderedPieces
+        let projects: Range<Int>
+        let warnings: Range<Int>
+
+        init(_ e: Evaluation, lang: Language, helpers: Int = Parallel.threads - 1) {
+            let p = (e.projects.count + Self.projectsPerPiece - 1) / Self.projectsPerPiece
+            let q = (e.warnings.count + Self.warningsPerPiece - 1) / Self.warningsPerPiece
+            projects = 0..<p
+            warnings = p..<(p + q)
+            let names = JSONReport.projectNames(e)
+            all = OrderedPieces(count: p + q, helpers: helpers) { k, bytes in
+                // Each piece is written as the elements `lo..<hi` of an array at depth 1.
+                let (per, first) = k < p ? (Self.projectsPerPiece, k) : (Self.warningsPerPiece, k - p)
+                let lo = first * per
+                var w = JSONWriter(continuing: bytes, arrayAt: 1, elementsBefore: lo > 0)
+                bytes = []     // the writer alone holds the storage, which it appends to in place
+                if k < p {
+                    for i in lo..<min(e.projects.count, lo + per) { JSONReport.project(e.projects[i], e, into: &w) }
+                } else {
+                    for i in lo..<min(e.warnings.count, lo + per) {
+                        JSONReport.warning(e.warnings[i], lang: lang, names: names, into: &w)
+                    }
+                }
+                bytes = w.out.bytes
+            }
+        }
+
+        var projectsRun: PieceRun { PieceRun(pieces: all, range: projects) }
+        var warningsRun: PieceRun { PieceRun(pieces: all, range: warnings) }
     }
 
-    /// The report, member by member. `warningsWritten` gives the `warnings` array already
-    /// written as text (at depth 1), to an output that takes text.
+    public static func value(_ e: Evaluation, lang: Language, scope: ReportScope) -> JSONValue {
+        JSONTree.make { report(e, lang: lang, scope: scope, pieces: nil, into: &$0) }
+    }
+
+    /// The report, member by member. `pieces` makes the elements of the `projects` and
+    /// `warnings` arrays, for an output that takes text.
     static func report<W: JSONOut>(_ e: Evaluation, lang: Language, scope: ReportScope,
-                                   warningsWritten: (() -> ByteStore)?, into w: inout W) {
+                                   pieces: ReportPieces?, into w: inout W) {
         let lineages = e.lineagesByInvestor()
         w.beginObject()
         w.key("format"); w.string(formatName)
@@ -119,34 +158,25 @@ public enum JSONReport {
         if let schedule = e.schedule { w.key("schedule"); w.value(scheduleValue(schedule, lang: lang, rules: e.rules)) }
         w.key("projects")
         w.array { w in
-            for p in e.projects {
-                project(p, e, into: &w)
-                w.elementWritten()
+            w.elements(pieces?.projectsRun) { w in
+                for p in e.projects {
+                    project(p, e, into: &w)
+                    w.elementWritten()
+                }
             }
         }
         w.key("warnings")
-        w.written(warningsWritten) { w in warnings(e, lang: lang, into: &w) }
+        w.array { w in
+            w.elements(pieces?.warningsRun) { w in
+                let names = projectNames(e)
+                for warning in e.warnings { self.warning(warning, lang: lang, names: names, into: &w) }
+            }
+        }
         w.elementWritten()
         w.endObject()
     }
 
-    /// The `warnings` array.
-    static func warnings<W: JSONOut>(_ e: Evaluation, lang: Language, into w: inout W) {
-        let names = projectNames(e)
-        w.array { w in for warning in e.warnings { self.warning(warning, lang: lang, names: names, into: &w) } }
-    }
-
-    /// Starts writing the `warnings` array - sentences and all, a large part of the work - on a
-    /// second thread, as `report` would write it; the rest is written meanwhile.
-    static func warningsInBackground(_ e: Evaluation, lang: Language) -> () -> ByteStore {
-        let job = Background {
-            var w = JSONWriter(indent: 1, reserve: 4096 + 1100 * e.warnings.count)
-            warnings(e, lang: lang, into: &w)
-            return w.out.bytes
-        }
-        return { job.result() }
-    }
-
+    /// Each project's name by code, for the warnings' sentences.
     static func projectNames(_ e: Evaluation) -> [String: String] {
         Dictionary(e.projects.map { ($0.project.code, $0.project.name) }, uniquingKeysWith: { a, _ in a })
     }

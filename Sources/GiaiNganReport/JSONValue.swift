@@ -91,9 +91,9 @@ protocol JSONOut {
     mutating func date(_ d: CivilDate)
     /// After an element of a long array: where the text made so far may be handed on.
     mutating func elementWritten()
-    /// A member's value that `bytes` holds, written elsewhere at this depth, when this output
-    /// is text and `bytes` is given; otherwise `make` writes it here.
-    mutating func written(_ bytes: (() -> ByteStore)?, otherwise make: (inout Self) -> Void)
+    /// Elements of the open array that `run`'s pieces hold, made elsewhere (``OrderedPieces``),
+    /// when this output is text and `run` is given; otherwise `make` writes them here.
+    mutating func elements(_ run: PieceRun?, otherwise make: (inout Self) -> Void)
 }
 
 extension JSONOut {
@@ -120,6 +120,17 @@ struct JSONWriter: JSONOut {
         self.pieceBytes = pieceBytes
         out.bytes.reserveCapacity(reserve)
         counts.reserveCapacity(16)
+    }
+
+    /// Elements of an array opened at depth `depth` (a member of the top object: 1), written
+    /// after `bytes`, as the writer of the whole text would write them after `elementsBefore`
+    /// others: a piece of that array (``OrderedPieces``).
+    init(continuing bytes: ByteStore, arrayAt depth: Int, elementsBefore: Bool) {
+        base = depth
+        sink = nil
+        pieceBytes = .max
+        out.bytes = bytes
+        counts = [elementsBefore ? 1 : 0]
     }
 
     private var depth: Int { base + counts.count }
@@ -207,16 +218,24 @@ struct JSONWriter: JSONOut {
         out.bytes.removeAll(keepingCapacity: true)
     }
 
-    mutating func written(_ bytes: (() -> ByteStore)?, otherwise make: (inout JSONWriter) -> Void) {
-        guard let bytes else { return make(&self) }
-        separate()
-        let text = bytes()
-        guard let sink else { return out.bytes.append(contentsOf: text) }
-        // Handed on as it is, after the text before it: copying some 30 MB of warnings into
-        // this writer's piece grew the piece thirtyfold, a copy and fresh memory at the end.
-        out.bytes.withUnsafeBytes(sink)
-        out.bytes.removeAll(keepingCapacity: true)
-        text.withUnsafeBytes(sink)
+    mutating func elements(_ run: PieceRun?, otherwise make: (inout JSONWriter) -> Void) {
+        guard let run else { return make(&self) }
+        guard !run.range.isEmpty, let n = counts.last else { return }
+        for k in run.range {
+            let piece = run.pieces.take(k)
+            if let sink {
+                // Handed on as it is, after the text before it, not copied into this writer's piece.
+                if out.bytes.count > 0 {
+                    out.bytes.withUnsafeBytes(sink)
+                    out.bytes.removeAll(keepingCapacity: true)
+                }
+                piece.withUnsafeBytes(sink)
+            } else {
+                out.bytes.append(contentsOf: piece)
+            }
+            run.pieces.giveBack(piece)
+        }
+        counts[counts.count - 1] = n + 1
     }
 
     /// Hands what is left to the sink.
@@ -276,7 +295,7 @@ struct JSONTree: JSONOut {
     mutating func rate(_ r: Rate?) { add(r.map { .number($0.fractionText(digits: 6)) } ?? .null) }
     mutating func date(_ d: CivilDate) { add(.string(d.description)) }
     mutating func elementWritten() {}
-    mutating func written(_ bytes: (() -> ByteStore)?, otherwise make: (inout JSONTree) -> Void) { make(&self) }
+    mutating func elements(_ run: PieceRun?, otherwise make: (inout JSONTree) -> Void) { make(&self) }
 
     /// What `write` writes, as a value.
     static func make(_ write: (inout JSONTree) -> Void) -> JSONValue {

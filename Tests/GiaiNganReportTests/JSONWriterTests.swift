@@ -96,32 +96,93 @@ final class JSONWriterTests: XCTestCase {
         XCTAssertEqual(String(decoding: pieces, as: UTF8.self), JSONTree.make { document(into: &$0) }.serialized())
     }
 
-    /// A member written elsewhere is taken as it was written; without it, the writer makes it.
-    func test_aMemberWrittenElsewhereIsTakenAsWritten_orMadeHere() {
-        func member<W: JSONOut>(_ bytes: (() -> ByteStore)?, into w: inout W) {
+    /// The elements of an array made in pieces elsewhere are the text the writer would have
+    /// written itself, to a sink and to memory, with any number of helpers and any lookahead;
+    /// without pieces, the writer makes them.
+    func test_elementsMadeInPiecesAreTheTextTheWriterWouldWrite() {
+        let elements = 0..<23
+        func document<W: JSONOut>(_ run: PieceRun?, into w: inout W) {
             w.beginObject()
             w.key("a"); w.int(1)
-            w.key("list"); w.written(bytes) { w in w.array { w in w.int(2); w.string("x") } }
+            w.key("list"); w.array { w in w.elements(run) { w in for i in elements { JSONWriterTests.pieceElement(i, into: &w) } } }
+            w.key("empty"); w.array { w in w.elements(run.map { PieceRun(pieces: $0.pieces, range: $0.range.upperBound..<$0.range.upperBound) }) { _ in } }
+            w.key("z"); w.null()
             w.endObject()
         }
-        var elsewhere = JSONWriter(indent: 1)
-        elsewhere.array { w in w.int(2); w.string("x") }
-        let made = elsewhere.out.bytes
-        var taken = JSONWriter(), madeHere = JSONWriter()
-        member({ made }, into: &taken)
-        member(nil, into: &madeHere)
-        let value = JSONTree.make { member({ [] }, into: &$0) }.serialized()
-        XCTAssertEqual(String(decoding: taken.out.bytes, as: UTF8.self) + "\n", value)
+        let value = JSONTree.make { document(nil, into: &$0) }.serialized()
+        var madeHere = JSONWriter()
+        document(nil, into: &madeHere)
         XCTAssertEqual(String(decoding: madeHere.out.bytes, as: UTF8.self) + "\n", value)
-        // To a sink, the member written elsewhere goes out as it is, after the text before it.
-        var pieces: [[UInt8]] = []
-        withoutActuallyEscaping({ (b: UnsafeRawBufferPointer) in pieces.append(Array(b)) }) { sink in
-            var streamed = JSONWriter(sink: sink)
-            member({ made }, into: &streamed)
-            streamed.finish()
+        for per in [1, 4, 23, 50] {
+            let count = (elements.count + per - 1) / per
+            for helpers in 0...3 {
+                for lookahead in [1, 2, 8] {
+                    func pieces() -> OrderedPieces {
+                        OrderedPieces(count: count, lookahead: lookahead, helpers: helpers) { k, bytes in
+                            var w = JSONWriter(continuing: bytes, arrayAt: 2, elementsBefore: k > 0)
+                            bytes = []
+                            for i in (k * per)..<min(elements.count, (k + 1) * per) { JSONWriterTests.pieceElement(i, into: &w) }
+                            bytes = w.out.bytes
+                        }
+                    }
+                    let inMemory = pieces()
+                    var whole = JSONWriter()
+                    whole.object { w in w.key("doc"); document(PieceRun(pieces: inMemory, range: 0..<count), into: &w) }
+                    inMemory.finish()
+                    let expected = JSONTree.make { w in w.object { w in w.key("doc"); document(nil, into: &w) } }.serialized()
+                    XCTAssertEqual(String(decoding: whole.out.bytes, as: UTF8.self) + "\n", expected, "\(per) per piece, \(helpers) helpers")
+
+                    let streamedPieces = pieces()
+                    var handed: [[UInt8]] = []
+                    withoutActuallyEscaping({ (b: UnsafeRawBufferPointer) in handed.append(Array(b)) }) { sink in
+                        var streamed = JSONWriter(sink: sink, pieceBytes: 16)
+                        streamed.object { w in w.key("doc"); document(PieceRun(pieces: streamedPieces, range: 0..<count), into: &w) }
+                        streamed.finish()
+                    }
+                    streamedPieces.finish()
+                    XCTAssertEqual(String(decoding: handed.joined(), as: UTF8.self), expected)
+                    XCTAssertGreaterThanOrEqual(handed.count, count, "each piece handed on as it is")
+                }
+            }
         }
-        XCTAssertEqual(String(decoding: pieces.joined(), as: UTF8.self), value)
-        XCTAssertTrue(pieces.contains(Array(made)), "handed on whole, not copied into a piece")
+    }
+
+    /// An element of the arrays of the pieces test: an object now and then, a number otherwise.
+    static func pieceElement<W: JSONOut>(_ i: Int, into w: inout W) {
+        if i % 3 == 0 { w.object { w in w.key("i"); w.int(Int64(i)); w.key("s"); w.string("x\(i)\"") } } else { w.int(Int64(i)) }
+    }
+
+    /// Pieces are taken in order, each made once, whoever makes it, and a reader that stops
+    /// early lets the helpers go.
+    func test_orderedPiecesAreMadeOnceAndTakenInOrder() {
+        final class Counts: @unchecked Sendable {
+            let lock = NSLock()
+            var made = [Int](repeating: 0, count: 200)
+            func add(_ k: Int) { lock.lock(); made[k] += 1; lock.unlock() }
+        }
+        for helpers in 0...3 {
+            let counts = Counts()
+            let pieces = OrderedPieces(count: 200, lookahead: 3, helpers: helpers) { k, bytes in
+                counts.add(k)
+                var text = "piece \(k);"
+                text.withUTF8 { bytes.append(contentsOf: $0) }
+            }
+            var read = ""
+            for k in 0..<200 {
+                let piece = pieces.take(k)
+                read += String(decoding: Array(piece), as: UTF8.self)
+                pieces.giveBack(piece)
+            }
+            pieces.finish()
+            XCTAssertEqual(read, (0..<200).map { "piece \($0);" }.joined())
+            counts.lock.lock()
+            XCTAssertEqual(counts.made, [Int](repeating: 1, count: 200), "\(helpers) helpers")
+            counts.lock.unlock()
+
+            let early = OrderedPieces(count: 1000, lookahead: 2, helpers: helpers) { k, bytes in bytes.append(UInt8(k % 256)) }
+            XCTAssertEqual(Array(early.take(0)), [0])
+            early.finish()
+        }
     }
 
     /// The eight-bytes-at-a-time test of `quote` says yes for every byte it must look at, in
