@@ -45,8 +45,13 @@ public struct Breakdown: Sendable, Hashable {
 
     /// Adds another subject's parts, throwing on overflow.
     public mutating func add(_ other: Breakdown) throws {
+        // One lookup of each slice, the sum written where it is.
         for (slice, position) in other.parts {
-            parts[slice] = try (parts[slice] ?? .zero).adding(position)
+            if let i = parts.index(forKey: slice) {
+                parts.values[i] = try parts.values[i].adding(position)
+            } else {
+                parts[slice] = position
+            }
         }
     }
 
