@@ -33,6 +33,37 @@ final class WarningOrderTests: XCTestCase {
         XCTAssertEqual(WarningRules.sortedForReports(warnings), expected)
     }
 
+    /// Projects are evaluated by investor (in order of name) and code: the counting pass the
+    /// evaluator takes for projects listed by code gives the order a full sort gives, and any
+    /// other listing is sorted.
+    func test_projectsAreOrderedByInvestorThenCode_listedByCodeOrNot() throws {
+        var world = World()
+        let investors = ["Ban QLDA tỉnh", "UBND huyện Năm Căn", "ban qlda", "Đội", "Z", "e\u{323}\u{302}", "\u{1EC7}"]
+        for k in 0..<700 {
+            let code = k % 3 == 0 ? "DA-\(700 - k)" : "\(k * 7919 % 10_007)"
+            world.project(code, investor: investors[k * 31 % investors.count], plan: 1_000_000_000)
+        }
+        let request = EvaluationRequest(planYear: 2023, asOf: d("2023-06-30"), rules: .caMau2023)
+        let listed = try world.snapshots(request)
+        func sorted(_ s: [ProjectSnapshot]) -> [Int] {
+            s.indices.sorted { i, j in
+                let a = (s[i].project.investor, s[i].project.code), b = (s[j].project.investor, s[j].project.code)
+                if a.0 != b.0 { return a.0 < b.0 }
+                if a.1 != b.1 { return a.1 < b.1 }
+                return i < j
+            }
+        }
+        let byCode = listed.sorted { $0.project.code < $1.project.code }
+        XCTAssertEqual(Evaluator.orderByInvestorAndCode(byCode), sorted(byCode))
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5 {
+            let shuffled = listed.shuffled(using: &generator)
+            XCTAssertEqual(Evaluator.orderByInvestorAndCode(shuffled), sorted(shuffled))
+        }
+        XCTAssertEqual(Evaluator.orderByInvestorAndCode([]), [])
+        XCTAssertEqual(Evaluator.orderByInvestorAndCode(Array(byCode.prefix(1))), [0])
+    }
+
     func test_denseRanksGiveEqualTextsOneRankWithoutGaps() {
         XCTAssertEqual(WarningRules.denseRanks([]), [])
         XCTAssertEqual(WarningRules.denseRanks(["b", "a", "c", "a"]), [1, 0, 2, 0])
