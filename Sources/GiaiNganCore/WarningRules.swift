@@ -85,24 +85,26 @@ enum WarningRules {
             var out: [Warning] = []
             var ranks: [Int] = []
             for k in part {
-                let p = e.projects[k]
+                // The result is read where it is: a copy retained and released all its parts.
                 let before = out.count
-                let subject = Subject.project(code: p.project.code)
-                let investor = p.project.investor
-                thresholdWarnings(subject, investor: investor, result: p.result, accountable: true, into: &out)
-                if p.result.position.planVND <= 0 && p.result.position.disbursedVND != 0 {
+                let subject = Subject.project(code: e.projects[k].project.code)
+                let investor = e.projects[k].project.investor
+                thresholdWarnings(subject, investor: investor, result: e.projects[k].result, accountable: true, into: &out)
+                let position = e.projects[k].result.position
+                if position.planVND <= 0 && position.disbursedVND != 0 {
                     out.append(Warning(code: .disbursedWithoutPlan, severity: .warning, subject: subject,
-                                       investor: investor, checkpointName: nil, position: p.result.position,
+                                       investor: investor, checkpointName: nil, position: position,
                                        threshold: nil, shortfallVND: 0, risk: nil, milestone: nil))
                 }
-                for cp in p.result.checkpoints {
+                let checkpoints = e.projects[k].result.checkpoints
+                for cp in checkpoints {
                     for m in cp.milestones where !m.isOnTime {
                         let passed = cp.checkpoint.date <= asOf
                         let due = !passed && asOf.days(until: cp.checkpoint.date) <= milestoneLeadDays
                         guard passed || due else { continue }
                         // A milestone missed at Q1 and still missing at Q2 is one problem: report it at
                         // the latest checkpoint that requires it.
-                        let later = p.result.checkpoints.contains {
+                        let later = checkpoints.contains {
                             $0.checkpoint.date > cp.checkpoint.date && $0.checkpoint.date <= asOf
                                 && $0.milestones.contains { $0.milestone == m.milestone }
                         }
@@ -110,7 +112,7 @@ enum WarningRules {
                         out.append(Warning(code: passed ? .milestoneMissed : .milestoneDue,
                                            severity: passed ? .critical : .warning, subject: subject,
                                            investor: investor, checkpointName: cp.checkpoint.name,
-                                           position: p.result.position, threshold: nil, shortfallVND: 0, risk: nil,
+                                           position: position, threshold: nil, shortfallVND: 0, risk: nil,
                                            milestone: m))
                     }
                 }
@@ -160,7 +162,7 @@ enum WarningRules {
     /// keys and the warnings moved once: sorting the warnings themselves copied each large value
     /// at every step, which with one warning per project of a big province cost more than
     /// deriving them.
-    static func sorted(_ warnings: [Warning], subjectRanks: [Int]) -> [Warning] {
+    static func sorted(_ warnings: consuming [Warning], subjectRanks: [Int]) -> [Warning] {
         precondition(subjectRanks.count == warnings.count, "one subject rank per warning")
         let keys = warnings.indices.map { (warnings[$0].severity.rank, subjectRanks[$0], codeRank[warnings[$0].code] ?? 0) }
         let order = keys.indices.sorted { i, j in
@@ -170,7 +172,22 @@ enum WarningRules {
             if a.2 != b.2 { return a.2 < b.2 }
             return i < j
         }
-        return order.map { warnings[$0] }
+        // The warnings put in that order where they are, by swaps along each cycle of the
+        // permutation (`out[k]` is `warnings[order[k]]`): a swap moves two values, where
+        // `order.map { warnings[$0] }` copied each one, retains and releases of all its parts.
+        var out = warnings
+        var placed = [Bool](repeating: false, count: order.count)
+        for i in order.indices where !placed[i] {
+            var k = i
+            while true {
+                placed[k] = true
+                let j = order[k]
+                if j == i { break }
+                out.swapAt(k, j)
+                k = j
+            }
+        }
+        return out
     }
 
     /// Codes ordered by their text, as reports list them.
