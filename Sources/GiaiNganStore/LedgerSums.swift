@@ -259,36 +259,50 @@ struct LedgerSums {
         }
     }
 
-    /// Calls `body` with every (project, tranche, fund source) with entries: disbursed and
-    /// outstanding advances at the as-of date. Two stored spellings of one code (`nstw`, `NSTW`)
-    /// are one key.
-    func forEachFundSourcePart(_ body: (_ id: Int, _ slice: Slice, _ disbursed: VND, _ advance: VND) throws -> Void) rethrows {
-        let sourceWidth = 2 * sourceCapacity
-        for (f, source) in fundSources.enumerated() {
-            var slices: [Tranche: Slice] = [:]
-            for (g, key) in groupKeys.enumerated() {
-                let cell = sourceCells.base + g * sourceWidth + 2 * f
-                guard cell[0] != 0 || cell[1] != 0 else { continue }
-                let slice = slices[key.tranche] ?? Slice(tranche: key.tranche, fundSource: source)
-                slices[key.tranche] = slice
-                try body(Int(key.id), slice, cell[0], cell[1])
+    /// Whether project `id` has entries in the sums.
+    func hasEntries(project id: Int) -> Bool {
+        let first = LedgerSums.trancheCount * id
+        guard id >= 0 && first + LedgerSums.trancheCount <= groupOf.count else { return false }
+        return (0..<LedgerSums.trancheCount).contains { groupOf[first + $0] >= 0 }
+    }
+
+    /// Calls `body` with each tranche of project `id` with entries and its sums, as they are
+    /// kept: disbursed and advances dated in each position date's bucket (after the one before
+    /// it, through it; not yet cumulative), and disbursed in each 28-day window. The buffers are
+    /// valid during the call only.
+    func forEachGroup(ofProject id: Int, _ body: (_ tranche: Tranche, _ disbursed: UnsafeBufferPointer<VND>,
+                                                  _ advance: UnsafeBufferPointer<VND>, _ windows: UnsafeBufferPointer<VND>) throws -> Void) rethrows {
+        let first = LedgerSums.trancheCount * id
+        guard id >= 0 && first + LedgerSums.trancheCount <= groupOf.count else { return }
+        try withExtendedLifetime(cells) {
+            for t in 0..<LedgerSums.trancheCount {
+                let g = Int(groupOf[first + t])
+                guard g >= 0 else { continue }
+                let cell = UnsafePointer(cells.base + g * width)
+                try body(groupKeys[g].tranche,
+                         UnsafeBufferPointer(start: cell, count: positionCount),
+                         UnsafeBufferPointer(start: cell + positionCount, count: positionCount),
+                         UnsafeBufferPointer(start: cell + 2 * positionCount, count: windowCount))
             }
         }
     }
 
-    /// Calls `body` with every (project, tranche) with entries and its sums, as they are kept:
-    /// disbursed and advances dated in each position date's bucket (after the one before it,
-    /// through it; not yet cumulative), and disbursed in each 28-day window. The buffers are
-    /// valid during the call only.
-    func forEachGroup(_ body: (_ id: Int, _ tranche: Tranche, _ disbursed: UnsafeBufferPointer<VND>,
-                               _ advance: UnsafeBufferPointer<VND>, _ windows: UnsafeBufferPointer<VND>) throws -> Void) rethrows {
-        try withExtendedLifetime(cells) {
-            for (g, key) in groupKeys.enumerated() {
-                let cell = UnsafePointer(cells.base + g * width)
-                try body(Int(key.id), key.tranche,
-                         UnsafeBufferPointer(start: cell, count: positionCount),
-                         UnsafeBufferPointer(start: cell + positionCount, count: positionCount),
-                         UnsafeBufferPointer(start: cell + 2 * positionCount, count: windowCount))
+    /// Calls `body` with each (tranche, fund source) of project `id` with entries: disbursed and
+    /// outstanding advances at the as-of date. Two stored spellings of one code (`nstw`, `NSTW`)
+    /// are one key, given once for each spelling.
+    func forEachFundSourcePart(ofProject id: Int, _ body: (_ slice: Slice, _ disbursed: VND, _ advance: VND) throws -> Void) rethrows {
+        let first = LedgerSums.trancheCount * id
+        guard id >= 0 && first + LedgerSums.trancheCount <= groupOf.count else { return }
+        let sourceWidth = 2 * sourceCapacity
+        try withExtendedLifetime(sourceCells) {
+            for t in 0..<LedgerSums.trancheCount {
+                let g = Int(groupOf[first + t])
+                guard g >= 0 else { continue }
+                for (f, source) in fundSources.enumerated() {
+                    let cell = sourceCells.base + g * sourceWidth + 2 * f
+                    guard cell[0] != 0 || cell[1] != 0 else { continue }
+                    try body(Slice(tranche: groupKeys[g].tranche, fundSource: source), cell[0], cell[1])
+                }
             }
         }
     }
