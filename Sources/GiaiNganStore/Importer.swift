@@ -379,6 +379,8 @@ extension Store {
         // (Store+Limits): the rows a batch added are those above the largest id before it.
         var totals = LedgerTotals(db: session.db)
         try totals.start()
+        // The packed copy the checks read (LedgerPack), kept in the same transaction.
+        var packer = try LedgerPack.Packer(db: session.db)
         var insertable: [Int] = []
         var rowsRead = 0
         var nextProgress = 16_384
@@ -396,12 +398,24 @@ extension Store {
                         totals.add(projectID: batch.projectIDs[i], planYear: rows.planYear[i], amount: rows.amountVND[i], line: rows.lines[i])
                     }
                     totals.advance(by: added)
+                    try rows.text.withUnsafeBufferPointer { text in
+                        for i in insertable {
+                            let fund = rows.fundSource[i], amount = rows.amountVND[i], type = rows.type[i]
+                            let bytes = fund.isAbsent || fund.count == 0 ? UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+                                : UnsafeBufferPointer(rebasing: text[fund.offset..<(fund.offset + fund.count)])
+                            try packer.add(planYear: rows.planYear[i], day: rows.date[i].dayNumber, projectID: batch.projectIDs[i],
+                                           tranche: rows.tranche[i].storeCode, fundSource: bytes,
+                                           disbursed: type.disbursedSign * amount, advance: type.advanceSign * amount)
+                        }
+                    }
                 } else {
                     try totals.collectAdded()
+                    try packer.readBack()
                 }
             case .outcomes(let list):
                 outcomes = list
                 try totals.collectAdded()
+                try packer.readBack()
             }
             var k = 0
             for i in 0..<rows.count {
@@ -432,6 +446,7 @@ extension Store {
             ahead.recycle(batch)
         }
         try totals.finish(file: path, note: note)
+        try packer.finish()
         return rowsRead
     }
 

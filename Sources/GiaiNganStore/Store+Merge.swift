@@ -214,6 +214,8 @@ extension Store {
             touched.insert([project, r[2]])
             s.ledgerEntries += 1
         }
+        // The packed copy the checks read (LedgerPack), for the entries the merge added.
+        try LedgerPack.catchUp(db)
         // The running totals the imports keep (Store+Limits) for what the merge touched.
         for key in touched {
             try db.execute(sql: """

@@ -407,6 +407,10 @@ public final class Store: @unchecked Sendable {
             try Store.createDistrictMap(db)
         }
         m.registerMigration("v15-mail: contacts and what each weekly run mailed") { db in try Store.createMailTables(db) }
+        m.registerMigration("v16-ledger-pack: a packed copy of the ledger for the checks") { db in
+            try LedgerPack.createTables(db)
+            try LedgerPack.catchUp(db)
+        }
         return m
     }
 }
