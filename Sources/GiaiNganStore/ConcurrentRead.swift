@@ -31,22 +31,17 @@ public final class ConcurrentRead<Value>: @unchecked Sendable {
     }
 }
 
-/// Parts of a ledger scan handed out one at a time to the threads that share it.
-final class PartQueue: @unchecked Sendable {
-    private let parts: [(after: Int?, through: Int)]
+/// Hands out 0, 1, 2, … to the threads that share some work, each number once.
+final class TakenCount: @unchecked Sendable {
     private var nextIndex = 0
     private let lock = NSLock()
 
-    init(_ parts: [(after: Int?, through: Int)]) { self.parts = parts }
-
-    var count: Int { parts.count }
-
-    /// The next part nobody has taken, or nil when all are taken.
-    func next() -> (after: Int?, through: Int)? {
+    /// The next number nobody has taken, or nil when all below `count` are taken.
+    func next(below count: Int) -> Int? {
         lock.lock()
         defer { lock.unlock() }
-        guard nextIndex < parts.count else { return nil }
+        guard nextIndex < count else { return nil }
         nextIndex += 1
-        return parts[nextIndex - 1]
+        return nextIndex - 1
     }
 }

@@ -6,12 +6,16 @@ import GRDBSQLite
 /// A plan year's ledger summed per project and tranche as of a date: disbursed and advances at
 /// each position date, and disbursed in each 28-day window counted back from the as-of date.
 ///
-/// The entries are read in one range scan of the `ledger_by_date` index (plan year, date, …), which
-/// holds every column needed, and summed as they stream by. Each entry adds to the bucket of the
-/// first position date on or after its own date and to the window it falls in; positions are the
-/// running totals of the buckets. Since the scan is in date order, an entry's bucket and window are
-/// found once per date. Values are read through SQLite's C API: making a GRDB `Row` per entry cost
-/// more than the scan itself.
+/// The entries come from the packed copy of the ledger (``LedgerPack``: segments of fixed-size
+/// records, a few dozen per plan year) and, for any entries no segment holds, from the table,
+/// and are summed as they stream by. Each entry adds to the bucket of the first position date on
+/// or after its own date and to the window it falls in; positions are the running totals of the
+/// buckets. An entry's bucket and window are found again only when the date changes. Values are
+/// read through SQLite's C API: making a GRDB `Row` per entry cost more than the scan itself.
+///
+/// The sums of parts added in any order, or merged, are those of one pass: every sum is of
+/// integers, and a ledger import keeps each project's and year's sum of amounts below
+/// `Store.largestProjectYearTotalVND`, so no partial sum leaves Int64 in any order.
 struct LedgerSums {
     struct Totals {
         /// Disbursed and outstanding advances at each position date (cumulative).
@@ -57,11 +61,13 @@ struct LedgerSums {
     /// - throws: `MoneyOverflowError` when a sum leaves the range of Int64.
     init(_ db: Database, request: EvaluationRequest) throws {
         self.init(request: request, maxID: try LedgerSums.highestProjectID(db))
-        try add(db, after: nil, through: request.asOf.dayNumber)
+        let through = try LedgerPack.packedThrough(db)
+        for segment in try LedgerPack.segments(db, planYear: request.planYear) { try addSegment(db, id: segment) }
+        try addEntries(db, after: through)
     }
 
-    /// No entries yet: parts of the ledger are added with ``add(_:after:through:)`` and
-    /// ``merge(_:)``.
+    /// No entries yet: parts of the ledger are added with ``addSegment(_:id:)``,
+    /// ``addEntries(_:after:)`` and ``merge(_:)``.
     init(request: EvaluationRequest, maxID: Int64) {
         let positionDates = request.dates
         precondition(positionDates.last == request.asOf, "the as-of date is the last position date")
@@ -82,23 +88,6 @@ struct LedgerSums {
             throw StoreError.invalid("project ids reach \(maxID): the database holds more projects than GiaiNgan can check")
         }
         return maxID
-    }
-
-    /// The parts a ledger scan up to the as-of date is cut into, so that several threads can
-    /// share it: `count` spans of equal days from the start of the plan year (the first takes
-    /// every earlier date too), each as (after, through) day numbers.
-    static func parts(of request: EvaluationRequest, count: Int) -> [(after: Int?, through: Int)] {
-        let first = CivilDate.startOfYear(request.planYear).dayNumber, last = request.asOf.dayNumber
-        let days = last - first + 1
-        guard count > 1 && days >= count else { return [(nil, last)] }
-        var out: [(after: Int?, through: Int)] = []
-        var after: Int? = nil
-        for k in 1...count {
-            let through = k == count ? last : first - 1 + days * k / count
-            out.append((after, through))
-            after = through
-        }
-        return out
     }
 
     /// The group of (project `id`, tranche code `tranche`), made when first met.
@@ -163,20 +152,94 @@ struct LedgerSums {
         sourceCapacity *= 2
     }
 
-    /// Adds the entries of the plan year dated after day `after` (any date when nil) through day
-    /// `through`, in one range scan of the `ledger_by_date` index.
+    /// Adds the entries of one segment of the packed ledger (``LedgerPack``), those of the plan
+    /// year dated up to the as-of date.
     ///
-    /// The sums of parts added in any order, or merged, are those of one scan: every sum is of
-    /// integers, and a ledger import keeps each project's and year's sum of amounts below
-    /// `Store.largestProjectYearTotalVND`, so no partial sum leaves Int64 in any order.
-    ///
-    /// - throws: `MoneyOverflowError` when a sum leaves the range of Int64.
-    mutating func add(_ db: Database, after: Int?, through: Int) throws {
+    /// - throws: `MoneyOverflowError` when a sum leaves the range of Int64; `StoreError` when
+    ///   the segment is not as ``LedgerPack`` writes them.
+    mutating func addSegment(_ db: Database, id segment: Int64) throws {
+        let statement = try db.cachedStatement(sql: "SELECT plan_year, entries, sources, records FROM ledger_pack WHERE id = ?")
+        try statement.setArguments([segment])
+        let s = statement.sqliteStatement
+        sqlite3_reset(s)
+        defer { sqlite3_reset(s) }
+        let rc = sqlite3_step(s)
+        guard rc == SQLITE_ROW else {
+            if rc == SQLITE_DONE { throw StoreError.invalid("ledger_pack segment \(segment) is missing") }
+            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        let damaged = StoreError.invalid("ledger_pack segment \(segment) is damaged: run giaingan with a database restored from a backup")
+        guard sqlite3_column_int64(s, 0) == Int64(planYear) else { throw damaged }
+        let entries = Int(sqlite3_column_int64(s, 1))
+        let sources = try LedgerPack.sources(UnsafeRawBufferPointer(start: sqlite3_column_blob(s, 2), count: Int(sqlite3_column_bytes(s, 2))))
+        let count = Int(sqlite3_column_bytes(s, 3))
+        guard entries >= 0, count == entries * LedgerPack.recordBytes else { throw damaged }
+        guard count > 0 else { return }
+        try addPacked(UnsafeRawBufferPointer(start: sqlite3_column_blob(s, 3), count: count), sources: sources, damaged: damaged)
+    }
+
+    /// Adds packed records (``LedgerPack``'s layout) whose fund sources are `sources`.
+    private mutating func addPacked(_ records: UnsafeRawBufferPointer, sources: [[UInt8]], damaged: StoreError) throws {
+        let mine = sources.map { code in code.withUnsafeBufferPointer { source($0) } }
+        if !isKnownUniquelyReferenced(&cells) { cells = cells.copy() }
+        if !isKnownUniquelyReferenced(&sourceCells) { sourceCells = sourceCells.copy() }
+        // As in `scan`: cells by address, taken again when a group is added. The fund sources
+        // are all known (above), so the fund-source cells only move with a new group.
+        var cellBase = cells.base, sourceBase = sourceCells.base
+        let sourceWidth = 2 * sourceCapacity
+        let trancheCount = Int64(LedgerSums.trancheCount)
+        var currentDay = Int.min
+        var bucket = 0, window = -1
+        let size = LedgerPack.recordBytes
+        for at in stride(from: 0, to: records.count, by: size) {
+            let day = Int(Int32(littleEndian: records.loadUnaligned(fromByteOffset: at, as: Int32.self)))
+            guard day <= asOfDay else { continue }
+            let id = Int64(Int32(littleEndian: records.loadUnaligned(fromByteOffset: at + 4, as: Int32.self)))
+            let f = Int(UInt16(littleEndian: records.loadUnaligned(fromByteOffset: at + 24, as: UInt16.self)))
+            let tranche = Int64(records[at + 26])
+            guard f < mine.count else { throw damaged }
+            guard id >= 0 && id <= maxID && tranche < trancheCount else { continue }
+            let groupsBefore = groupKeys.count
+            let group = self.group(id: id, tranche: tranche)
+            if groupKeys.count != groupsBefore {
+                cellBase = cells.base
+                sourceBase = sourceCells.base
+            }
+            if day != currentDay {
+                currentDay = day
+                bucket = positionDays.firstIndex { $0 >= day } ?? positionDays.count - 1
+                let back = asOfDay - day
+                window = back / Activity.windowDays < windowCount ? back / Activity.windowDays : -1
+            }
+            let disbursed = Int64(littleEndian: records.loadUnaligned(fromByteOffset: at + 8, as: Int64.self))
+            let advance = Int64(littleEndian: records.loadUnaligned(fromByteOffset: at + 16, as: Int64.self))
+            let cell = cellBase + group * width
+            cell[bucket] = try cell[bucket].checkedAdding(disbursed, context: "a disbursed total")
+            cell[positionCount + bucket] = try cell[positionCount + bucket].checkedAdding(advance, context: "an advance total")
+            if window >= 0 {
+                let w = 2 * positionCount + window
+                cell[w] = try cell[w].checkedAdding(disbursed, context: "a 28-day window")
+            }
+            let sourceCell = sourceBase + group * sourceWidth + 2 * mine[f]
+            sourceCell[0] = try sourceCell[0].checkedAdding(disbursed, context: "a disbursed total")
+            sourceCell[1] = try sourceCell[1].checkedAdding(advance, context: "an advance total")
+        }
+    }
+
+    /// Adds the plan year's entries dated up to the as-of date whose ids are above `after`: those
+    /// no segment holds (``LedgerPack``), read from `ledger_entry` by id.
+    mutating func addEntries(_ db: Database, after: Int64) throws {
         let statement = try db.cachedStatement(sql: """
             SELECT date, project_id, tranche, disbursed_delta, advance_delta, fund_source FROM ledger_entry
-            WHERE plan_year = ? AND date > ? AND date <= ? ORDER BY plan_year, date
+            WHERE id > ? AND plan_year = ? AND date <= ?
             """)
-        try statement.setArguments([planYear, after.map(Int64.init) ?? Int64.min, min(through, asOfDay)])
+        try statement.setArguments([after, planYear, asOfDay])
+        try scan(statement, db)
+    }
+
+    /// Adds the entries a statement gives as (date, project id, tranche, disbursed delta,
+    /// advance delta, fund source); fastest when they come in date order.
+    private mutating func scan(_ statement: Statement, _ db: Database) throws {
         let s = statement.sqliteStatement
         let trancheCount = Int64(LedgerSums.trancheCount)
         if !isKnownUniquelyReferenced(&cells) { cells = cells.copy() }

@@ -12,34 +12,39 @@ extension Store {
     ///
     /// - parameter investor: restrict to one investor's projects (the investor view).
     ///
-    /// The ledger scan, most of the work, is cut into spans of days shared by other threads, each
-    /// on its own connection, while the registry and plans are read on this one. Each read notes
+    /// The ledger - its packed segments (``LedgerPack``), most of the work - is shared by other
+    /// threads, each on its own connection, while the registry and plans are read on this one. Each read notes
     /// the last import it sees; every change to projects, plans and the ledger is made by an
     /// import, which adds a row to `import` in the same transaction, so when all saw the same
     /// last import they saw the same data. Otherwise (an import committed in between) everything
     /// is read again in one transaction.
     public func snapshots(for request: EvaluationRequest, investor: InvestorID? = nil) throws -> [ProjectSnapshot] {
-        try snapshots(for: request, investor: investor, ledgerThreads: Store.ledgerThreads, ledgerParts: Store.ledgerParts)
+        try snapshots(for: request, investor: investor, ledgerThreads: Store.ledgerThreads)
     }
 
-    /// Threads that share the ledger scan of a check: the cores, up to 4 (each has its own
+    /// Threads that share the ledger's segments in a check: the cores, up to 4 (each has its own
     /// connection; the registry and plans are read on the calling thread meanwhile).
     static let ledgerThreads = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
 
-    /// The parts the ledger scan is cut into (spans of equal days, taken by whichever thread is
-    /// free): more parts than threads, because entries are not spread evenly over the year.
-    static let ledgerParts = 12
-
-    /// ``snapshots(for:investor:)`` with the ledger scan cut into `ledgerParts` parts shared by
-    /// `ledgerThreads` threads (tests vary both: the figures must not depend on them).
-    func snapshots(for request: EvaluationRequest, investor: InvestorID?, ledgerThreads: Int,
-                   ledgerParts: Int) throws -> [ProjectSnapshot] {
-        let parts = PartQueue(LedgerSums.parts(of: request, count: ledgerParts))
-        let ledger = (0..<max(1, min(ledgerThreads, parts.count))).map { _ in
+    /// ``snapshots(for:investor:)`` with the packed ledger's segments of the plan year (and the
+    /// entries no segment holds, ``LedgerPack``) shared by `ledgerThreads` threads, each taking
+    /// the next one nobody has (tests vary the number: the figures must not depend on it).
+    func snapshots(for request: EvaluationRequest, investor: InvestorID?, ledgerThreads: Int) throws -> [ProjectSnapshot] {
+        let taken = TakenCount()
+        let ledger = (0..<max(1, ledgerThreads)).map { _ in
             ConcurrentRead { [self] in
                 try read { db in
                     var sums = LedgerSums(request: request, maxID: try LedgerSums.highestProjectID(db))
-                    while let part = parts.next() { try sums.add(db, after: part.after, through: part.through) }
+                    // Every thread sees the same segments (the last import is compared below);
+                    // the part after the last is the entries above them.
+                    let segments = try LedgerPack.segments(db, planYear: request.planYear)
+                    while let k = taken.next(below: segments.count + 1) {
+                        if k < segments.count {
+                            try sums.addSegment(db, id: segments[k])
+                        } else {
+                            try sums.addEntries(db, after: try LedgerPack.packedThrough(db))
+                        }
+                    }
                     return (try Store.lastImport(db), sums)
                 }
             }

@@ -4,9 +4,10 @@ import GiaiNganCore
 import GiaiNganImport
 @testable import GiaiNganStore
 
-/// A check's ledger scan, cut into spans of days shared by several threads (`Store.snapshots`),
-/// gives exactly the figures the reference definition computes from the ledger entries themselves
-/// (`SnapshotBuilder`), however it is cut and however many threads share it.
+/// A check's ledger sums, read from the packed copy (`LedgerPack`) and the table by several
+/// threads (`Store.snapshots`), are exactly the figures the reference definition computes from
+/// the ledger entries themselves (`SnapshotBuilder`), however the ledger is packed and however
+/// many threads share it.
 final class LedgerScanPartsTests: XCTestCase {
     /// A small deterministic generator (SplitMix64), so that a failure can be replayed.
     struct Random {
@@ -119,45 +120,46 @@ final class LedgerScanPartsTests: XCTestCase {
             XCTAssertEqual(try store.count("ledger_entry"), entries.count, "every generated entry is stored")
             XCTAssertTrue(entries.contains { $0.type == .refund } && entries.contains { $0.type == .advanceRecovery })
 
-            for year in [2022, 2023] {
-                for asOf in LedgerScanPartsTests.asOfDates(year) {
-                    var rules = RuleSet.footnote4(planYear: year)
-                    for tranches in [Set([Tranche.current]), Set(Tranche.allCases)] {
-                        rules.countedTranches = tranches
-                        let request = EvaluationRequest(planYear: year, asOf: asOf, rules: rules)
-                        let reference = try SnapshotBuilder.snapshots(request: request, projects: projects, planLines: lines, entries: entries)
-                        XCTAssertFalse(reference.isEmpty)
-                        for (threads, parts) in [(1, 1), (1, 5), (2, 2), (2, 12), (3, 7), (4, 40), (2, 400)] {
-                            let sql = try store.snapshots(for: request, investor: nil, ledgerThreads: threads, ledgerParts: parts)
-                            let label = "seed \(seed), as of \(asOf), tranches \(tranches.map(\.rawValue).sorted()), \(threads) threads, \(parts) parts"
-                            XCTAssertEqual(sql.count, reference.count, label)
-                            for (a, b) in zip(sql, reference) {
-                                XCTAssertEqual(a.project.code, b.project.code, label)
-                                XCTAssertEqual(a.positions, b.positions, "\(label) \(a.project.code)")
-                                XCTAssertEqual(a.uncounted, b.uncounted, "\(label) \(a.project.code)")
-                                XCTAssertEqual(a.activity, b.activity, "\(label) \(a.project.code)")
-                                XCTAssertEqual(a.breakdown, b.breakdown, "\(label) \(a.project.code)")
+            // The packed copy as the import made it, in segments of other sizes, covering part of
+            // the ledger only (the rest read from the table), or none of it.
+            let highest = try store.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM ledger_entry") ?? 0 }
+            let packings: [(name: String, segment: Int?, through: Int64?)] = [
+                ("as imported", nil, nil), ("segments of 1", 1, nil), ("segments of 97", 97, nil),
+                ("first half in segments of 50", 50, highest / 2), ("none", 50, 0),
+            ]
+            for packing in packings {
+                if let segment = packing.segment {
+                    try store.write { db in try LedgerPack.repack(db, segmentEntries: segment, through: packing.through) }
+                }
+                for year in [2022, 2023] {
+                    for asOf in LedgerScanPartsTests.asOfDates(year) {
+                        var rules = RuleSet.footnote4(planYear: year)
+                        for tranches in [Set([Tranche.current]), Set(Tranche.allCases)] {
+                            rules.countedTranches = tranches
+                            let request = EvaluationRequest(planYear: year, asOf: asOf, rules: rules)
+                            let reference = try SnapshotBuilder.snapshots(request: request, projects: projects, planLines: lines, entries: entries)
+                            XCTAssertFalse(reference.isEmpty)
+                            for threads in [1, 2, 3, 4] {
+                                let sql = try store.snapshots(for: request, investor: nil, ledgerThreads: threads)
+                                let label = "seed \(seed), as of \(asOf), tranches \(tranches.map(\.rawValue).sorted()), \(threads) threads, packing \(packing.name)"
+                                XCTAssertEqual(sql.count, reference.count, label)
+                                for (a, b) in zip(sql, reference) {
+                                    XCTAssertEqual(a.project.code, b.project.code, label)
+                                    XCTAssertEqual(a.positions, b.positions, "\(label) \(a.project.code)")
+                                    XCTAssertEqual(a.uncounted, b.uncounted, "\(label) \(a.project.code)")
+                                    XCTAssertEqual(a.activity, b.activity, "\(label) \(a.project.code)")
+                                    XCTAssertEqual(a.breakdown, b.breakdown, "\(label) \(a.project.code)")
+                                }
+                                if threads == 1 {
+                                    // In one transaction, as the fallback after a concurrent import reads it.
+                                    let one = try store.read { db in try Store.snapshots(db, request: request, investor: nil) }
+                                    XCTAssertEqual(one.map(\.positions), reference.map(\.positions), label)
+                                    XCTAssertEqual(one.map(\.breakdown), reference.map(\.breakdown), label)
+                                }
                             }
                         }
                     }
                 }
-            }
-        }
-    }
-
-    /// The parts cover every day up to the as-of date once, in order, whatever their number.
-    func test_partsCoverEveryDayOnceInOrder() {
-        for asOf in ["2023-01-01", "2023-01-05", "2023-09-30", "2024-01-31", "2022-12-31"].map(d) {
-            let request = EvaluationRequest(planYear: 2023, asOf: asOf, rules: .footnote4(planYear: 2023))
-            for count in [1, 2, 3, 5, 12, 400, 1000] {
-                let parts = LedgerSums.parts(of: request, count: count)
-                XCTAssertNil(parts.first?.after, "the first part takes every earlier date")
-                XCTAssertEqual(parts.last?.through, asOf.dayNumber)
-                for (a, b) in zip(parts, parts.dropFirst()) {
-                    XCTAssertEqual(b.after, a.through, "\(asOf) \(count): parts meet")
-                    XCTAssertLessThan(a.through, b.through, "\(asOf) \(count): parts are not empty")
-                }
-                XCTAssertLessThanOrEqual(parts.count, count)
             }
         }
     }
