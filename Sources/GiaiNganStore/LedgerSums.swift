@@ -152,6 +152,30 @@ struct LedgerSums {
         sourceCapacity *= 2
     }
 
+    /// The bucket of an entry dated `day` (the first position date on or after it) and its
+    /// 28-day window (-1 when it is older than the first one).
+    @inline(__always)
+    private func place(_ day: Int) -> (bucket: Int, window: Int) {
+        let back = asOfDay - day
+        return (positionDays.firstIndex { $0 >= day } ?? positionDays.count - 1,
+                back / Activity.windowDays < windowCount ? back / Activity.windowDays : -1)
+    }
+
+    /// Adds an entry's deltas to its group's cells at `cell` (its bucket, and its window when it
+    /// has one) and to its fund source's two cells at `source`.
+    @inline(__always)
+    private func add(disbursed: VND, advance: VND, to cell: UnsafeMutablePointer<VND>, bucket: Int, window: Int,
+                     source: UnsafeMutablePointer<VND>) throws {
+        cell[bucket] = try cell[bucket].checkedAdding(disbursed, context: "a disbursed total")
+        cell[positionCount + bucket] = try cell[positionCount + bucket].checkedAdding(advance, context: "an advance total")
+        if window >= 0 {
+            let w = 2 * positionCount + window
+            cell[w] = try cell[w].checkedAdding(disbursed, context: "a 28-day window")
+        }
+        source[0] = try source[0].checkedAdding(disbursed, context: "a disbursed total")
+        source[1] = try source[1].checkedAdding(advance, context: "an advance total")
+    }
+
     /// Adds the entries of one segment of the packed ledger (``LedgerPack``), those of the plan
     /// year dated up to the as-of date.
     ///
@@ -205,24 +229,11 @@ struct LedgerSums {
                 cellBase = cells.base
                 sourceBase = sourceCells.base
             }
-            if day != currentDay {
-                currentDay = day
-                bucket = positionDays.firstIndex { $0 >= day } ?? positionDays.count - 1
-                let back = asOfDay - day
-                window = back / Activity.windowDays < windowCount ? back / Activity.windowDays : -1
-            }
-            let disbursed = Int64(littleEndian: records.loadUnaligned(fromByteOffset: at + 8, as: Int64.self))
-            let advance = Int64(littleEndian: records.loadUnaligned(fromByteOffset: at + 16, as: Int64.self))
-            let cell = cellBase + group * width
-            cell[bucket] = try cell[bucket].checkedAdding(disbursed, context: "a disbursed total")
-            cell[positionCount + bucket] = try cell[positionCount + bucket].checkedAdding(advance, context: "an advance total")
-            if window >= 0 {
-                let w = 2 * positionCount + window
-                cell[w] = try cell[w].checkedAdding(disbursed, context: "a 28-day window")
-            }
-            let sourceCell = sourceBase + group * sourceWidth + 2 * mine[f]
-            sourceCell[0] = try sourceCell[0].checkedAdding(disbursed, context: "a disbursed total")
-            sourceCell[1] = try sourceCell[1].checkedAdding(advance, context: "an advance total")
+            if day != currentDay { currentDay = day; (bucket, window) = place(day) }
+            try add(disbursed: Int64(littleEndian: records.loadUnaligned(fromByteOffset: at + 8, as: Int64.self)),
+                    advance: Int64(littleEndian: records.loadUnaligned(fromByteOffset: at + 16, as: Int64.self)),
+                    to: cellBase + group * width, bucket: bucket, window: window,
+                    source: sourceBase + group * sourceWidth + 2 * mine[f])
         }
     }
 
@@ -273,23 +284,10 @@ struct LedgerSums {
                 sourceBase = sourceCells.base
                 sourceWidth = 2 * sourceCapacity
             }
-            if day != currentDay {
-                currentDay = day
-                bucket = positionDays.firstIndex { $0 >= day } ?? positionDays.count - 1
-                let back = asOfDay - day
-                window = back / Activity.windowDays < windowCount ? back / Activity.windowDays : -1
-            }
-            let disbursed = sqlite3_column_int64(s, 3), advance = sqlite3_column_int64(s, 4)
-            let cell = cellBase + group * width
-            cell[bucket] = try cell[bucket].checkedAdding(disbursed, context: "a disbursed total")
-            cell[positionCount + bucket] = try cell[positionCount + bucket].checkedAdding(advance, context: "an advance total")
-            if window >= 0 {
-                let w = 2 * positionCount + window
-                cell[w] = try cell[w].checkedAdding(disbursed, context: "a 28-day window")
-            }
-            let sourceCell = sourceBase + group * sourceWidth + 2 * source
-            sourceCell[0] = try sourceCell[0].checkedAdding(disbursed, context: "a disbursed total")
-            sourceCell[1] = try sourceCell[1].checkedAdding(advance, context: "an advance total")
+            if day != currentDay { currentDay = day; (bucket, window) = place(day) }
+            try add(disbursed: sqlite3_column_int64(s, 3), advance: sqlite3_column_int64(s, 4),
+                    to: cellBase + group * width, bucket: bucket, window: window,
+                    source: sourceBase + group * sourceWidth + 2 * source)
         }
     }
 
