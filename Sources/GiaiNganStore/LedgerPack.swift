@@ -68,7 +68,7 @@ enum LedgerPack {
         try packer.finish()
     }
 
-    /// Segments of one plan year being filled, written out when full and at the end.
+    /// The segments being filled, one per plan year, each written out when full and at the end.
     struct Packer {
         let db: Database
         /// The highest id packed or buffered: the entries up to it are accounted for.

@@ -61,13 +61,26 @@ struct LedgerSums {
     /// - throws: `MoneyOverflowError` when a sum leaves the range of Int64.
     init(_ db: Database, request: EvaluationRequest) throws {
         self.init(request: request, maxID: try LedgerSums.highestProjectID(db))
-        let through = try LedgerPack.packedThrough(db)
-        for segment in try LedgerPack.segments(db, planYear: request.planYear) { try addSegment(db, id: segment) }
-        try addEntries(db, after: through)
+        try addLedger(db)
     }
 
-    /// No entries yet: parts of the ledger are added with ``addSegment(_:id:)``,
-    /// ``addEntries(_:after:)`` and ``merge(_:)``.
+    /// Adds the plan year's ledger up to the as-of date: its packed segments (``LedgerPack``)
+    /// and, as the part after the last, the entries above them. Each part is taken from `parts`,
+    /// which readers on other threads may share (each sees the same segments when they saw the
+    /// same last import, which the caller checks).
+    mutating func addLedger(_ db: Database, sharing parts: TakenCount = TakenCount()) throws {
+        let segments = try LedgerPack.segments(db, planYear: planYear)
+        while let k = parts.next(below: segments.count + 1) {
+            if k < segments.count {
+                try addSegment(db, id: segments[k])
+            } else {
+                try addEntries(db, after: try LedgerPack.packedThrough(db))
+            }
+        }
+    }
+
+    /// No entries yet: the ledger is added with ``addLedger(_:sharing:)``, parts of it with
+    /// ``addSegment(_:id:)`` and ``addEntries(_:after:)``, and other sums with ``merge(_:)``.
     init(request: EvaluationRequest, maxID: Int64) {
         let positionDates = request.dates
         precondition(positionDates.last == request.asOf, "the as-of date is the last position date")

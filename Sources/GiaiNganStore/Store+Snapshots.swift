@@ -35,16 +35,7 @@ extension Store {
             ConcurrentRead { [self] in
                 try read { db in
                     var sums = LedgerSums(request: request, maxID: try LedgerSums.highestProjectID(db))
-                    // Every thread sees the same segments (the last import is compared below);
-                    // the part after the last is the entries above them.
-                    let segments = try LedgerPack.segments(db, planYear: request.planYear)
-                    while let k = taken.next(below: segments.count + 1) {
-                        if k < segments.count {
-                            try sums.addSegment(db, id: segments[k])
-                        } else {
-                            try sums.addEntries(db, after: try LedgerPack.packedThrough(db))
-                        }
-                    }
+                    try sums.addLedger(db, sharing: taken)   // the last import is compared below
                     return (try Store.lastImport(db), sums)
                 }
             }
