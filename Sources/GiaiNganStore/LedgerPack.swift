@@ -210,6 +210,63 @@ enum LedgerPack {
         try Int64.fetchAll(db, sql: "SELECT id FROM ledger_pack WHERE plan_year = ? ORDER BY id", arguments: [planYear])
     }
 
+    /// Calls `body` with segment `segment`'s records (``recordBytes`` each) and fund sources,
+    /// after checking that it belongs to `planYear` and that its sizes agree. The bytes are
+    /// SQLite's and live only during the call.
+    static func withSegment<T>(_ db: Database, id segment: Int64, planYear: Int,
+                               _ body: (_ records: UnsafeRawBufferPointer, _ sources: [[UInt8]], _ damaged: StoreError) throws -> T) throws -> T {
+        let statement = try db.cachedStatement(sql: "SELECT plan_year, entries, sources, records FROM ledger_pack WHERE id = ?")
+        try statement.setArguments([segment])
+        let s = statement.sqliteStatement
+        sqlite3_reset(s)
+        defer { sqlite3_reset(s) }
+        let rc = sqlite3_step(s)
+        guard rc == SQLITE_ROW else {
+            if rc == SQLITE_DONE { throw StoreError.invalid("ledger_pack segment \(segment) is missing") }
+            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        let damaged = StoreError.invalid("ledger_pack segment \(segment) is damaged: run giaingan with a database restored from a backup")
+        guard sqlite3_column_int64(s, 0) == Int64(planYear) else { throw damaged }
+        let entries = Int(sqlite3_column_int64(s, 1))
+        let sources = try LedgerPack.sources(UnsafeRawBufferPointer(start: sqlite3_column_blob(s, 2), count: Int(sqlite3_column_bytes(s, 2))))
+        let count = Int(sqlite3_column_bytes(s, 3))
+        guard entries >= 0, count == entries * LedgerPack.recordBytes else { throw damaged }
+        return try body(UnsafeRawBufferPointer(start: count > 0 ? sqlite3_column_blob(s, 3) : nil, count: count), sources, damaged)
+    }
+
+    /// Calls `body` with the day, the tranche's store code and the disbursed delta of every
+    /// entry of `planYear`: the segments' records, then the entries above them, read from
+    /// `ledger_entry` by id (`NOT INDEXED`, as in ``LedgerSums/addEntries(_:after:)``). In no
+    /// particular order of days.
+    static func forEachEntry(_ db: Database, planYear: Int,
+                             _ body: (_ day: Int, _ tranche: Int64, _ disbursed: VND) throws -> Void) throws {
+        for segment in try segments(db, planYear: planYear) {
+            try withSegment(db, id: segment, planYear: planYear) { records, _, _ in
+                for at in stride(from: 0, to: records.count, by: recordBytes) {
+                    try body(Int(Int32(littleEndian: records.loadUnaligned(fromByteOffset: at, as: Int32.self))),
+                             Int64(records[at + 26]),
+                             Int64(littleEndian: records.loadUnaligned(fromByteOffset: at + 8, as: Int64.self)))
+                }
+            }
+        }
+        let statement = try db.cachedStatement(sql: entriesAboveSQL)
+        try statement.setArguments([try packedThrough(db), planYear])
+        let s = statement.sqliteStatement
+        sqlite3_reset(s)
+        defer { sqlite3_reset(s) }
+        while true {
+            let rc = sqlite3_step(s)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            try body(Int(sqlite3_column_int64(s, 0)), sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2))
+        }
+    }
+
+    /// The entries of ``forEachEntry(_:planYear:_:)`` above the segments: id above, plan year.
+    static let entriesAboveSQL = "SELECT date, tranche, disbursed_delta FROM ledger_entry NOT INDEXED WHERE id > ? AND plan_year = ?"
+
     /// The fund sources of a segment, as stored.
     static func sources(_ bytes: UnsafeRawBufferPointer) throws -> [[UInt8]] {
         var out: [[UInt8]] = []

@@ -195,24 +195,10 @@ struct LedgerSums {
     /// - throws: `MoneyOverflowError` when a sum leaves the range of Int64; `StoreError` when
     ///   the segment is not as ``LedgerPack`` writes them.
     mutating func addSegment(_ db: Database, id segment: Int64) throws {
-        let statement = try db.cachedStatement(sql: "SELECT plan_year, entries, sources, records FROM ledger_pack WHERE id = ?")
-        try statement.setArguments([segment])
-        let s = statement.sqliteStatement
-        sqlite3_reset(s)
-        defer { sqlite3_reset(s) }
-        let rc = sqlite3_step(s)
-        guard rc == SQLITE_ROW else {
-            if rc == SQLITE_DONE { throw StoreError.invalid("ledger_pack segment \(segment) is missing") }
-            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        try LedgerPack.withSegment(db, id: segment, planYear: planYear) { records, sources, damaged in
+            guard records.count > 0 else { return }
+            try addPacked(records, sources: sources, damaged: damaged)
         }
-        let damaged = StoreError.invalid("ledger_pack segment \(segment) is damaged: run giaingan with a database restored from a backup")
-        guard sqlite3_column_int64(s, 0) == Int64(planYear) else { throw damaged }
-        let entries = Int(sqlite3_column_int64(s, 1))
-        let sources = try LedgerPack.sources(UnsafeRawBufferPointer(start: sqlite3_column_blob(s, 2), count: Int(sqlite3_column_bytes(s, 2))))
-        let count = Int(sqlite3_column_bytes(s, 3))
-        guard entries >= 0, count == entries * LedgerPack.recordBytes else { throw damaged }
-        guard count > 0 else { return }
-        try addPacked(UnsafeRawBufferPointer(start: sqlite3_column_blob(s, 3), count: count), sources: sources, damaged: damaged)
     }
 
     /// Adds packed records (``LedgerPack``'s layout) whose fund sources are `sources`.
@@ -252,14 +238,21 @@ struct LedgerSums {
 
     /// Adds the plan year's entries dated up to the as-of date whose ids are above `after`: those
     /// no segment holds (``LedgerPack``), read from `ledger_entry` by id.
+    ///
+    /// `NOT INDEXED` keeps SQLite on the id range (the rowid): left to itself, it takes the plan
+    /// year's range of the date index and tests each of the year's entries for its id, a million
+    /// at national scale, although the segments usually leave none above them.
     mutating func addEntries(_ db: Database, after: Int64) throws {
-        let statement = try db.cachedStatement(sql: """
-            SELECT date, project_id, tranche, disbursed_delta, advance_delta, fund_source FROM ledger_entry
-            WHERE id > ? AND plan_year = ? AND date <= ?
-            """)
+        let statement = try db.cachedStatement(sql: LedgerSums.entriesAboveSQL)
         try statement.setArguments([after, planYear, asOfDay])
         try scan(statement, db)
     }
+
+    /// The entries of ``addEntries(_:after:)``: id above, plan year, as-of day.
+    static let entriesAboveSQL = """
+        SELECT date, project_id, tranche, disbursed_delta, advance_delta, fund_source FROM ledger_entry NOT INDEXED
+        WHERE id > ? AND plan_year = ? AND date <= ?
+        """
 
     /// Adds the entries a statement gives as (date, project id, tranche, disbursed delta,
     /// advance delta, fund source); fastest when they come in date order.

@@ -301,10 +301,15 @@ extension Store {
     /// Past plan years' province curves, to learn the seasonal profile: cumulative disbursement
     /// (counted tranches) at each month end of each year's window, for plan years before `planYear`
     /// whose window has closed by `asOf`.
+    ///
+    /// Summed from the packed ledger (``LedgerPack``) and the entries above it, as a check's sums
+    /// are: each entry adds to the first month end on or after its date, and the points are the
+    /// running totals. The sums are held in 128 bits, so no order of the entries can overflow
+    /// them; a point beyond Int64 is refused.
     public func yearCurves(before planYear: Int, asOf: CivilDate, tranches: Set<Tranche>) throws -> [SeasonalProfile.YearCurve] {
         try read { db in
-            let codes = tranches.map(\.storeCode)
-            let placeholders = codes.map { _ in "?" }.joined(separator: ", ")
+            var counted = [Bool](repeating: false, count: Tranche.allCases.count)
+            for tranche in tranches { counted[Int(tranche.storeCode)] = true }
             let years = try Store.ledgerPlanYears(db).filter { $0 < planYear }
             var curves: [SeasonalProfile.YearCurve] = []
             for year in years {
@@ -312,12 +317,24 @@ extension Store {
                 guard windowEnd <= asOf else { continue }
                 var monthEnds: [CivilDate] = (1...12).map { CivilDate.endOfMonth(year: year, month: $0) }
                 monthEnds.append(windowEnd)
-                let cols = monthEnds.map { _ in "SUM(CASE WHEN date <= ? THEN disbursed_delta ELSE 0 END)" }.joined(separator: ", ")
-                let args: [any DatabaseValueConvertible] = monthEnds.map(\.dayNumber) + [year] + codes
-                guard let row = try Row.fetchOne(db, sql: """
-                    SELECT \(cols) FROM ledger_entry WHERE plan_year = ? AND tranche IN (\(placeholders))
-                    """, arguments: StatementArguments(args)) else { continue }
-                let values: [Int64] = (0..<monthEnds.count).map { row[$0] ?? 0 }
+                let days = monthEnds.map(\.dayNumber)
+                guard let last = days.last else { continue }
+                var added = [Int128](repeating: 0, count: days.count)
+                try LedgerPack.forEachEntry(db, planYear: year) { day, tranche, disbursed in
+                    guard day <= last, tranche >= 0, tranche < Int64(counted.count), counted[Int(tranche)] else { return }
+                    var k = 0
+                    while days[k] < day { k += 1 }
+                    added[k] += Int128(disbursed)
+                }
+                var running: Int128 = 0
+                var values: [Int64] = []
+                for sum in added {
+                    running += sum
+                    guard let value = Int64(exactly: running) else {
+                        throw StoreError.invalid("plan year \(year)'s disbursements reach \(running) VND, beyond what GiaiNgan can hold (\(Int64.max))")
+                    }
+                    values.append(value)
+                }
                 curves.append(.init(planYear: year, points: zip(monthEnds, values).map { ($0, $1) }, finalVND: values.last ?? 0))
             }
             return curves

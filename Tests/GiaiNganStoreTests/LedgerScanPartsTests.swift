@@ -131,6 +131,7 @@ final class LedgerScanPartsTests: XCTestCase {
                 if let segment = packing.segment {
                     try store.write { db in try LedgerPack.repack(db, segmentEntries: segment, through: packing.through) }
                 }
+                try checkYearCurves(store, entries: entries, label: "seed \(seed), packing \(packing.name)")
                 for year in [2022, 2023] {
                     for asOf in LedgerScanPartsTests.asOfDates(year) {
                         var rules = RuleSet.footnote4(planYear: year)
@@ -159,6 +160,34 @@ final class LedgerScanPartsTests: XCTestCase {
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// The seasonal profile's past curves, summed from the packed ledger and the table, are the
+    /// month-end running totals of the entries' disbursed deltas: for each plan year, the
+    /// counted tranches, entries dated up to each month end of the year's window.
+    func checkYearCurves(_ store: Store, entries: [LedgerEntry], label: String) throws {
+        let cases: [(before: Int, asOf: CivilDate, years: [Int])] = [
+            (2024, d("2024-03-01"), [2022, 2023]), (2024, d("2024-01-30"), [2022]), (2024, d("2024-01-31"), [2022, 2023]),
+            (2023, d("2024-03-01"), [2022]), (2022, d("2024-03-01"), []),
+        ]
+        for c in cases {
+            for tranches in [Set([Tranche.current]), Set([Tranche.carriedOver, .advancePlan]), Set(Tranche.allCases)] {
+                let curves = try store.yearCurves(before: c.before, asOf: c.asOf, tranches: tranches)
+                let what = "\(label), before \(c.before), as of \(c.asOf), tranches \(tranches.map(\.rawValue).sorted())"
+                XCTAssertEqual(curves.map(\.planYear), c.years, what)
+                for curve in curves {
+                    let ends = (1...12).map { CivilDate.endOfMonth(year: curve.planYear, month: $0) } + [d("\(curve.planYear + 1)-01-31")]
+                    let expected = ends.map { end in
+                        entries.filter { $0.planYear == curve.planYear && tranches.contains($0.tranche) && $0.date <= end }
+                            .reduce(Int64(0)) { $0 + $1.type.disbursedSign * $1.amountVND }
+                    }
+                    XCTAssertEqual(curve.points.map(\.date), ends, what)
+                    XCTAssertEqual(curve.points.map(\.disbursedVND), expected, "\(what), plan year \(curve.planYear)")
+                    XCTAssertEqual(curve.finalVND, expected.last, what)
+                    XCTAssertNotEqual(expected.first, expected.last, "the entries span the year: \(what)")
                 }
             }
         }
