@@ -163,6 +163,56 @@ final class LedgerBulkImportTests: XCTestCase {
         XCTAssertEqual(snapshots.map(\.activity), expected.map(\.activity))
     }
 
+    /// A database whose date index still has the columns the checks read before the pack
+    /// (v16) gets the narrow one on opening, with the same figures and project pages, and the
+    /// project page still reads the index, never the whole table.
+    func test_theDateIndexLosesTheCheckColumns_andTheProjectPageStillUsesIt() throws {
+        let tmp = TempDir()
+        let request = EvaluationRequest(planYear: 2023, asOf: d("2023-09-15"), rules: .caMau2023)
+        let expected: [ProjectSnapshot]
+        let code: String
+        let page: ProjectDetail?
+        do {
+            let store = try tmp.store()
+            try store.importProvince()
+            expected = try store.snapshots(for: request)
+            code = try XCTUnwrap(expected.first { ($0.positions[request.asOf]?.disbursedVND ?? 0) > 0 }?.project.code)
+            page = try store.projectDetail(code: code, planYear: 2023, limit: 3, through: d("2023-09-15"))
+            try store.write { db in
+                try db.execute(sql: """
+                    DROP INDEX ledger_by_date;
+                    CREATE INDEX ledger_by_date ON ledger_entry(plan_year, date, id, project_id, tranche, fund_source,
+                        disbursed_delta, advance_delta);
+                    DELETE FROM grdb_migrations WHERE identifier LIKE 'v17%';
+                    """)
+            }
+        }
+        let store = try tmp.store()
+        let columns = try store.read { db in try String.fetchAll(db, sql: "SELECT name FROM pragma_index_info('ledger_by_date') ORDER BY seqno") }
+        XCTAssertEqual(columns, ["plan_year", "date", "project_id"])
+        let snapshots = try store.snapshots(for: request)
+        XCTAssertEqual(snapshots.map(\.positions), expected.map(\.positions))
+        XCTAssertEqual(snapshots.map(\.breakdown), expected.map(\.breakdown))
+        let again = try XCTUnwrap(try store.projectDetail(code: code, planYear: 2023, limit: 3, through: d("2023-09-15")))
+        XCTAssertEqual(again.entries.map(\.txnID), page?.entries.map(\.txnID))
+        XCTAssertEqual(again.moreEntries, page?.moreEntries)
+        XCTAssertFalse(again.entries.isEmpty)
+        for sql in ["SELECT COUNT(*) FROM ledger_entry WHERE project_id = 1 AND plan_year = 2023 AND date <= 1",
+                    "SELECT txn_id FROM ledger_entry WHERE project_id = 1 AND plan_year = 2023 AND date <= 1 ORDER BY date DESC, id DESC LIMIT 5"] {
+            let plan = try store.read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(sql)").map { $0["detail"] as String } }
+            XCTAssertTrue(plan.contains { $0.contains("INDEX ledger_by_date (plan_year=? AND date<?)") }, "\(sql): \(plan)")
+        }
+        // The entries above the packed segments, usually none, are found by id, not by testing
+        // every entry of the year.
+        for sql in [LedgerSums.entriesAboveSQL, LedgerPack.entriesAboveSQL] {
+            let plan = try store.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(sql)", arguments: StatementArguments(Array(repeating: 1, count: sql.filter { $0 == "?" }.count)))
+                    .map { $0["detail"] as String }
+            }
+            XCTAssertEqual(plan, ["SEARCH ledger_entry USING INTEGER PRIMARY KEY (rowid>?)"], sql)
+        }
+    }
+
     func test_newDatabasesUse64KiBPages() throws {
         let tmp = TempDir()
         let store = try tmp.store()
