@@ -136,26 +136,17 @@ public final class Store: @unchecked Sendable {
     ///
     /// - parameter bulk: the transaction writes many rows whose references the caller has checked
     ///   itself: SQLite's per-row foreign-key lookups are switched off for it (they are back on
-    ///   for the connection's next transaction), the page cache is raised to ``bulkCacheKiB``,
-    ///   and statement journals are kept in memory.
-    ///
-    /// Why the statement journals: each 256-row upsert may fail part-way, so SQLite copies every
-    /// page it is about to change into a statement journal first, to undo the statement alone.
-    /// Kept in a temporary file (the default), that is a 64 KiB write for each page each
-    /// statement touches: 1.8 GB of writes for a million-row import whose database is 0.2 GB
-    /// (counted with `strace -e pwrite64`). In memory it is a copy of the few pages one statement
-    /// touches, freed when it ends. `temp_store = MEMORY` is what keeps it there; SQLite reads
-    /// it when the transaction begins, and it is set back to the default afterwards, so that
-    /// other work (a migration's index sort) keeps its temporary files on disk.
+    ///   for the connection's next transaction), and the page cache is raised to
+    ///   ``bulkCacheKiB``.
     func write<T>(bulk: Bool = false, _ body: (Database) throws -> T) throws -> T {
         do {
             return try pool.writeWithoutTransaction { db in
                 if bulk {
-                    // The pragmas act on the connection and must run outside a transaction.
-                    try db.execute(sql: "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -\(Store.bulkCacheKiB); PRAGMA temp_store = MEMORY")
+                    // Both pragmas act on the connection and must run outside a transaction.
+                    try db.execute(sql: "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -\(Store.bulkCacheKiB)")
                 }
                 defer {
-                    if bulk { try? db.execute(sql: "PRAGMA foreign_keys = ON; PRAGMA temp_store = DEFAULT") }
+                    if bulk { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
                 }
                 var result: T?
                 try db.inTransaction(.immediate) {
@@ -172,7 +163,7 @@ public final class Store: @unchecked Sendable {
     /// The page cache of a bulk import, in KiB: room for the pages it keeps coming back to
     /// (the ends of the table and indexes, the txn_id index's path) within the 64 MB of memory a
     /// million-row import may use; SQLite's default is 2 MB.
-    static let bulkCacheKiB = 10_240
+    static let bulkCacheKiB = 12_288
 
     /// Runs `body` in a read transaction (a consistent snapshot), translating SQLite errors.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
