@@ -94,6 +94,10 @@ struct LedgerSums {
         groupOf = [Int32](repeating: -1, count: LedgerSums.trancheCount * (Int(maxID) + 1))
     }
 
+    /// Whether nothing was added, not even a segment's fund sources (a part that found every
+    /// segment taken): merging it would change nothing.
+    var isEmpty: Bool { groupKeys.isEmpty && sourceBytes.isEmpty }
+
     /// The highest project id, which sizes the table of groups.
     static func highestProjectID(_ db: Database) throws -> Int64 {
         let maxID = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM project") ?? 0

@@ -22,13 +22,21 @@ extension Store {
         try snapshots(for: request, investor: investor, ledgerThreads: Store.ledgerThreads)
     }
 
-    /// Threads that share the ledger's segments in a check: the cores, up to 4 (each has its own
-    /// connection; the registry and plans are read on the calling thread meanwhile).
-    static let ledgerThreads = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+    /// Threads besides the caller that sum the ledger's segments in a check: one fewer than the
+    /// cores, up to 3 (each has its own connection). The caller reads the registry and plans
+    /// meanwhile, then takes whatever segments are left.
+    ///
+    /// Since the pack (v16) the ledger is the smaller part of reading a province's year, so on
+    /// two cores one thread sums it while the caller reads the registry, and the caller finds
+    /// nothing left at 1M entries: no group is made twice and nothing merged. Two threads beside
+    /// the registry (the earlier setting) shared two cores three ways, each made every group,
+    /// and the merge came after the registry on one core (README "Performance", stop 24).
+    static let ledgerThreads = max(1, min(3, ProcessInfo.processInfo.activeProcessorCount - 1))
 
     /// ``snapshots(for:investor:)`` with the packed ledger's segments of the plan year (and the
-    /// entries no segment holds, ``LedgerPack``) shared by `ledgerThreads` threads, each taking
-    /// the next one nobody has (tests vary the number: the figures must not depend on it).
+    /// entries no segment holds, ``LedgerPack``) shared by `ledgerThreads` threads and then the
+    /// caller, each taking the next one nobody has (tests vary the number: the figures must not
+    /// depend on it).
     func snapshots(for request: EvaluationRequest, investor: InvestorID?, ledgerThreads: Int) throws -> [ProjectSnapshot] {
         let taken = TakenCount()
         let ledger = (0..<max(1, ledgerThreads)).map { _ in
@@ -40,7 +48,14 @@ extension Store {
                 }
             }
         }
-        let (version, plans) = try read { db in (try Store.lastImport(db), try Store.registryAndPlans(db, request: request, investor: investor)) }
+        // The caller's part comes from the same transaction as the registry, so the same
+        // comparison of last imports covers it.
+        let (version, plans, left) = try read { db in
+            let plans = try Store.registryAndPlans(db, request: request, investor: investor)
+            var left = LedgerSums(request: request, maxID: try LedgerSums.highestProjectID(db))
+            try left.addLedger(db, sharing: taken)
+            return (try Store.lastImport(db), plans, left)
+        }
         var merged: LedgerSums?
         var consistent = true
         for read in ledger {
@@ -48,6 +63,7 @@ extension Store {
             consistent = consistent && ledgerVersion == version
             if merged == nil { merged = sums } else { try merged?.merge(sums) }
         }
+        if !left.isEmpty { try merged?.merge(left) }
         if consistent, let merged { return try Store.assemble(plans, merged, request: request) }
         return try read { db in try Store.snapshots(db, request: request, investor: investor) }
     }
