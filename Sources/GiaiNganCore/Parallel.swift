@@ -59,4 +59,49 @@ public enum Parallel {
             initialized = n
         }
     }
+
+    /// The arrays of `parts` joined in order, emptying `parts`: each array is copied into its
+    /// span of the result and then freed by the thread that copied it, the arrays shared out
+    /// among the threads in turn.
+    ///
+    /// Joined by `append(contentsOf:)` on one thread, 35,000 warnings of a national check (tens
+    /// of references each: a retain apiece to copy, a release apiece to free) took a core for
+    /// about 30 ms while the other waited, and the result grew by reallocating.
+    public static func joined<T>(_ parts: inout [[T]], threads: Int = Parallel.threads) -> [T] {
+        var offsets: [Int] = []
+        offsets.reserveCapacity(parts.count)
+        var total = 0
+        for k in parts.indices {
+            offsets.append(total)
+            total += parts[k].count
+        }
+        let workers = max(1, min(threads, parts.count))
+        if workers == 1 || total < 2_048 {
+            var out: [T] = []
+            out.reserveCapacity(total)
+            for k in parts.indices {
+                out.append(contentsOf: parts[k])
+                parts[k] = []
+            }
+            return out
+        }
+        return [T](unsafeUninitializedCapacity: total) { buffer, initialized in
+            guard let base = buffer.baseAddress else { preconditionFailure("no storage for \(total) elements") }
+            parts.withUnsafeMutableBufferPointer { parts in
+                // Each thread copies and frees only its own arrays, into their own spans.
+                nonisolated(unsafe) let parts = parts, base = base, offsets = offsets
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    var k = worker
+                    while k < parts.count {
+                        parts[k].withUnsafeBufferPointer { source in
+                            if let from = source.baseAddress { (base + offsets[k]).initialize(from: from, count: source.count) }
+                        }
+                        parts[k] = []
+                        k += workers
+                    }
+                }
+            }
+            initialized = total
+        }
+    }
 }

@@ -81,7 +81,7 @@ enum WarningRules {
         }
 
         let parts = stride(from: 0, to: e.projects.count, by: 512).map { $0..<min($0 + 512, e.projects.count) }
-        let projectWarnings = try Parallel.map(parts, minimumPart: 1) { part -> (warnings: [Warning], ranks: [Int]) in
+        var projectWarnings = try Parallel.map(parts, minimumPart: 1) { part -> (warnings: [Warning], ranks: [Int]) in
             var out: [Warning] = []
             var ranks: [Int] = []
             for k in part {
@@ -120,12 +120,16 @@ enum WarningRules {
             }
             return (out, ranks)
         }
-        for part in projectWarnings {
-            out.append(contentsOf: part.warnings)
-            ranks.append(contentsOf: part.ranks)
+        // The warnings so far, each part's, and the annual goal's, joined on the cores.
+        var pieces: [[Warning]] = [out]
+        out = []
+        pieces.reserveCapacity(projectWarnings.count + 2)
+        for k in projectWarnings.indices {
+            pieces.append(projectWarnings[k].warnings)
+            projectWarnings[k].warnings = []   // the piece is the only holder: freed where it is copied
+            ranks.append(contentsOf: projectWarnings[k].ranks)
         }
 
-        start = out.count
         let goal = e.annualGoal
         if goal.status == .missed, let at = goal.atDate {
             out.append(Warning(code: .annualGoalMissed, severity: .critical, subject: .province, investor: nil,
@@ -138,8 +142,9 @@ enum WarningRules {
                                checkpointName: "annual", position: e.province.position, threshold: goal.threshold,
                                shortfallVND: risk.shortfallVND, risk: risk, milestone: nil))
         }
-        ranked(0, from: start)
-        return sorted(out, subjectRanks: ranks)
+        ranked(0, from: 0)
+        pieces.append(out)
+        return sorted(Parallel.joined(&pieces), subjectRanks: ranks)
     }
 
     /// The rank of each of `texts` among them by `<`: equal texts share a rank, and the ranks

@@ -62,4 +62,33 @@ final class ParallelTests: XCTestCase {
             }
         }
     }
+
+    /// Joined parts are the parts' elements in order, on any number of threads, with parts of
+    /// every size (empty ones among them); the parts are emptied, and every element is kept
+    /// once: none leaked, none freed twice (the copies' owners are the result alone).
+    func test_joinedPartsAreTheirElementsInOrder_eachKeptOnce() {
+        final class Counted: @unchecked Sendable {
+            nonisolated(unsafe) static var alive = 0
+            static let lock = NSLock()
+            let value: Int
+            init(_ value: Int) { self.value = value; Counted.lock.withLock { Counted.alive += 1 } }
+            deinit { Counted.lock.withLock { Counted.alive -= 1 } }
+        }
+        let sizes = [0, 1, 700, 0, 3, 2_500, 1, 0, 999, 4_096, 17]
+        for threads in 1...4 {
+            for count in [1, 2, 5, sizes.count] {
+                var next = 0
+                var parts: [[Counted]] = sizes.prefix(count).map { n in (0..<n).map { _ in next += 1; return Counted(next - 1) } }
+                let made = next
+                do {
+                    let joined = Parallel.joined(&parts, threads: threads)
+                    XCTAssertEqual(joined.map(\.value), Array(0..<made), "threads \(threads), \(count) parts")
+                    XCTAssertTrue(parts.allSatisfy(\.isEmpty))
+                    XCTAssertEqual(parts.count, count)
+                    XCTAssertEqual(Counted.lock.withLock { Counted.alive }, made)
+                }
+                XCTAssertEqual(Counted.lock.withLock { Counted.alive }, 0, "threads \(threads), \(count) parts: leaked or freed twice")
+            }
+        }
+    }
 }
