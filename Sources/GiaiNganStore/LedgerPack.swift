@@ -249,18 +249,8 @@ enum LedgerPack {
                 }
             }
         }
-        let statement = try db.cachedStatement(sql: entriesAboveSQL)
-        try statement.setArguments([try packedThrough(db), planYear])
-        let s = statement.sqliteStatement
-        sqlite3_reset(s)
-        defer { sqlite3_reset(s) }
-        while true {
-            let rc = sqlite3_step(s)
-            if rc == SQLITE_DONE { break }
-            guard rc == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
-            try body(Int(sqlite3_column_int64(s, 0)), sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2))
+        try db.forEachRawRow(entriesAboveSQL, arguments: [try packedThrough(db), planYear]) { r in
+            try body(Int(r.int64(0)), r.int64(1), r.int64(2))
         }
     }
 

@@ -4,6 +4,15 @@ import Foundation
 
 /// `Parallel.map` is `map`, only shared by threads: same results in the same order, and the
 /// error of the first item that fails.
+/// A value that counts how many of its kind are alive, to tell a leak or a double free.
+private final class Counted: @unchecked Sendable {
+    nonisolated(unsafe) static var alive = 0
+    static let lock = NSLock()
+    let value: Int
+    init(_ value: Int) { self.value = value; Counted.lock.withLock { Counted.alive += 1 } }
+    deinit { Counted.lock.withLock { Counted.alive -= 1 } }
+}
+
 final class ParallelTests: XCTestCase {
     private struct Failure: Error, Equatable { let item: Int }
 
@@ -36,13 +45,6 @@ final class ParallelTests: XCTestCase {
     /// Results are made in place in the returned array: every one made is freed exactly once,
     /// whether the map returns them or throws part-way (the parts made before the error freed).
     func test_everyResultMadeIsFreedOnce_whenTheMapReturnsAndWhenItThrows() {
-        final class Counted: @unchecked Sendable {
-            nonisolated(unsafe) static var alive = 0
-            static let lock = NSLock()
-            let value: Int
-            init(_ value: Int) { self.value = value; Counted.lock.withLock { Counted.alive += 1 } }
-            deinit { Counted.lock.withLock { Counted.alive -= 1 } }
-        }
         let items = Array(0..<4_000)
         for threads in 1...4 {
             do {
@@ -67,13 +69,6 @@ final class ParallelTests: XCTestCase {
     /// every size (empty ones among them); the parts are emptied, and every element is kept
     /// once: none leaked, none freed twice (the copies' owners are the result alone).
     func test_joinedPartsAreTheirElementsInOrder_eachKeptOnce() {
-        final class Counted: @unchecked Sendable {
-            nonisolated(unsafe) static var alive = 0
-            static let lock = NSLock()
-            let value: Int
-            init(_ value: Int) { self.value = value; Counted.lock.withLock { Counted.alive += 1 } }
-            deinit { Counted.lock.withLock { Counted.alive -= 1 } }
-        }
         let sizes = [0, 1, 700, 0, 3, 2_500, 1, 0, 999, 4_096, 17]
         for threads in 1...4 {
             for count in [1, 2, 5, sizes.count] {
