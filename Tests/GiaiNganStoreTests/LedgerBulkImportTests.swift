@@ -139,19 +139,11 @@ final class LedgerBulkImportTests: XCTestCase {
     func test_aDatabaseMadeBeforeTheDateIndexIsMigrated() throws {
         let tmp = TempDir()
         let request = EvaluationRequest(planYear: 2023, asOf: d("2023-09-15"), rules: .caMau2023)
-        let expected: [ProjectSnapshot]
-        do {
-            let store = try tmp.store()
-            try store.importProvince()
-            expected = try store.snapshots(for: request)
-            try store.write { db in
-                try db.execute(sql: """
-                    DROP INDEX ledger_by_date;
-                    CREATE INDEX ledger_as_of ON ledger_entry(plan_year, project_id, tranche, date, disbursed_delta, advance_delta);
-                    DELETE FROM grdb_migrations WHERE identifier LIKE 'v4:%';
-                    """)
-            }
-        }
+        let expected = try tmp.provinceBeforeMigration(undo: """
+            DROP INDEX ledger_by_date;
+            CREATE INDEX ledger_as_of ON ledger_entry(plan_year, project_id, tranche, date, disbursed_delta, advance_delta);
+            DELETE FROM grdb_migrations WHERE identifier LIKE 'v4:%';
+            """) { store in try store.snapshots(for: request) }
         let store = try tmp.store()
         let indexes = try store.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ledger_entry' ORDER BY name")
@@ -169,23 +161,15 @@ final class LedgerBulkImportTests: XCTestCase {
     func test_theDateIndexLosesTheCheckColumns_andTheProjectPageStillUsesIt() throws {
         let tmp = TempDir()
         let request = EvaluationRequest(planYear: 2023, asOf: d("2023-09-15"), rules: .caMau2023)
-        let expected: [ProjectSnapshot]
-        let code: String
-        let page: ProjectDetail?
-        do {
-            let store = try tmp.store()
-            try store.importProvince()
-            expected = try store.snapshots(for: request)
-            code = try XCTUnwrap(expected.first { ($0.positions[request.asOf]?.disbursedVND ?? 0) > 0 }?.project.code)
-            page = try store.projectDetail(code: code, planYear: 2023, limit: 3, through: d("2023-09-15"))
-            try store.write { db in
-                try db.execute(sql: """
-                    DROP INDEX ledger_by_date;
-                    CREATE INDEX ledger_by_date ON ledger_entry(plan_year, date, id, project_id, tranche, fund_source,
-                        disbursed_delta, advance_delta);
-                    DELETE FROM grdb_migrations WHERE identifier LIKE 'v17%';
-                    """)
-            }
+        let (expected, code, page) = try tmp.provinceBeforeMigration(undo: """
+            DROP INDEX ledger_by_date;
+            CREATE INDEX ledger_by_date ON ledger_entry(plan_year, date, id, project_id, tranche, fund_source,
+                disbursed_delta, advance_delta);
+            DELETE FROM grdb_migrations WHERE identifier LIKE 'v17%';
+            """) { store in
+            let expected = try store.snapshots(for: request)
+            let code = try XCTUnwrap(expected.first { ($0.positions[request.asOf]?.disbursedVND ?? 0) > 0 }?.project.code)
+            return (expected, code, try store.projectDetail(code: code, planYear: 2023, limit: 3, through: d("2023-09-15")))
         }
         let store = try tmp.store()
         let columns = try store.read { db in try String.fetchAll(db, sql: "SELECT name FROM pragma_index_info('ledger_by_date') ORDER BY seqno") }

@@ -108,18 +108,10 @@ final class LedgerPackTests: XCTestCase {
     func test_theMigrationAndTheNextImportPackEntriesNobodyPacked() throws {
         let tmp = TempDir()
         let request = EvaluationRequest(planYear: 2023, asOf: d("2023-09-15"), rules: .caMau2023)
-        let expected: [ProjectSnapshot]
-        do {
-            let store = try tmp.store()
-            try store.importProvince()
-            expected = try store.snapshots(for: request)
-            try store.write { db in
-                try db.execute(sql: """
-                    DROP TABLE ledger_pack; DROP TABLE ledger_pack_state;
-                    DELETE FROM grdb_migrations WHERE identifier LIKE 'v16%';
-                    """)
-            }
-        }
+        let expected = try tmp.provinceBeforeMigration(undo: """
+            DROP TABLE ledger_pack; DROP TABLE ledger_pack_state;
+            DELETE FROM grdb_migrations WHERE identifier LIKE 'v16%';
+            """) { store in try store.snapshots(for: request) }
         let store = try tmp.store()
         try assertPackHoldsTheLedger(store, "migrated")
         XCTAssertEqual(try store.snapshots(for: request).map(\.positions), expected.map(\.positions))

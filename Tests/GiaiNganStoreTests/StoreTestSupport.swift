@@ -33,6 +33,19 @@ final class TempDir {
     func store() throws -> Store { try Store(path: path + "/test.sqlite") }
 }
 
+extension TempDir {
+    /// The bundled province imported into `store()` and read by `before`; then `undo` (SQL that
+    /// puts back the schema from before a migration and deletes that migration's row) runs on it,
+    /// and the store is closed, so that the next `store()` runs the migration again.
+    func provinceBeforeMigration<T>(undo: String, reading before: (Store) throws -> T) throws -> T {
+        let store = try self.store()
+        try store.importProvince()
+        let read = try before(store)
+        try store.write { db in try db.execute(sql: undo) }
+        return read
+    }
+}
+
 extension Store {
     /// Imports the bundled province.
     func importProvince() throws {
